@@ -1,0 +1,106 @@
+"""The REST API under /api/v1/: one NinjaAPI, each bounded context mounts its router.
+
+Authentication: the browser session (with CSRF) or `Authorization: Bearer <token>`. Every error is
+JSON with a stable `code` and a human `detail`.
+"""
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, SessionAuth
+
+from andon.accounts.models import ApiToken, hash_token
+from andon.core.errors import DomainError
+
+API_VERSION = "1.0.0"
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        found = (
+            ApiToken.objects.select_related("user")
+            .filter(key_hash=hash_token(token), revoked=False, user__is_active=True)
+            .first()
+        )
+        if found is None:
+            return None
+        ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+        request.user = found.user
+        return found.user
+
+
+api = NinjaAPI(
+    title="Andon API",
+    version=API_VERSION,
+    description="Production management: master data, orders, stock, plans and the shop floor.",
+    urls_namespace="api",
+    auth=[SessionAuth(), TokenAuth()],
+    docs_url="/docs",
+)
+
+
+def _error(request: HttpRequest, status: int, code: str, detail: str, **extra: Any) -> HttpResponse:
+    return api.create_response(request, {"code": code, "detail": detail, **extra}, status=status)
+
+
+@api.exception_handler(DomainError)
+def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    extra = {"problems": [p.as_dict() for p in exc.problems]} if exc.problems else {}
+    return _error(request, exc.status, exc.code, exc.detail, **extra)
+
+
+@api.exception_handler(NinjaValidationError)
+def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    problems = [
+        {
+            "column": ".".join(str(p) for p in err.get("loc", ())[1:]) or "",
+            "message": err.get("msg", "invalid"),
+        }
+        for err in exc.errors
+    ]
+    detail = "; ".join(f"{p['column']}: {p['message']}" for p in problems) or "Invalid request."
+    return _error(request, 422, "invalid_request", detail, problems=problems)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(
+        request, 401, "not_authenticated", "Log in or send 'Authorization: Bearer <token>'."
+    )
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, "not_found", str(exc) or "Not found.")
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _error(request, exc.status_code, "http_error", str(exc))
+
+
+def _mount() -> None:
+    from andon.accounts.api import router as accounts_router
+    from andon.catalog.api import router as catalog_router
+    from andon.inventory.api import router as inventory_router
+    from andon.orders.api import router as orders_router
+    from andon.partners.api import router as partners_router
+    from andon.people.api import router as people_router
+    from andon.plant.api import router as plant_router
+    from andon.transfer.api import router as transfer_router
+
+    api.add_router("/", accounts_router)
+    api.add_router("/", plant_router)
+    api.add_router("/", people_router)
+    api.add_router("/", catalog_router)
+    api.add_router("/", partners_router)
+    api.add_router("/", inventory_router)
+    api.add_router("/", orders_router)
+    api.add_router("/", transfer_router)
+
+
+_mount()

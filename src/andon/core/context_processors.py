@@ -1,0 +1,17 @@
+from typing import Any
+
+from django.http import HttpRequest
+
+from andon import __version__
+from andon.accounts.roles import roles_of
+from andon.core.navigation import menu_for
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    if not request.user.is_authenticated:
+        return {"andon_version": __version__}
+    return {
+        "nav_menu": menu_for(request.user, request.path),
+        "user_roles": sorted(roles_of(request.user)),
+        "andon_version": __version__,
+    }

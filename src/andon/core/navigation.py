@@ -1,0 +1,84 @@
+"""The navigation follows the work: Plan, Run, Watch, Improve, then master data and admin.
+
+Each entry names a URL and the capability needed to see it. A section with no visible entry is
+not shown, so a viewer's menu and an admin's menu differ only by what each may use.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+
+from andon.accounts.roles import can
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: str
+    url_name: str
+    capability: str = "view"
+
+
+@dataclass(frozen=True)
+class NavSection:
+    label: str
+    entries: tuple[NavEntry, ...]
+
+
+SECTIONS: tuple[NavSection, ...] = (
+    NavSection(
+        "Plan",
+        (
+            NavEntry("Sales orders", "orders:salesorder-list"),
+            NavEntry("Forecasts", "orders:forecast-list"),
+            NavEntry("Purchase orders", "orders:purchaseorder-list"),
+        ),
+    ),
+    NavSection(
+        "Run",
+        (
+            NavEntry("Stock on hand", "inventory:stock-list"),
+            NavEntry("Stock moves", "inventory:move-list"),
+        ),
+    ),
+    NavSection(
+        "Master data",
+        (
+            NavEntry("Items", "catalog:item-list"),
+            NavEntry("Bills of materials", "catalog:bom-list"),
+            NavEntry("Routings", "catalog:routing-list"),
+            NavEntry("Work centers", "plant:workcenter-list"),
+            NavEntry("Calendars", "plant:calendar-list"),
+            NavEntry("Locations", "plant:location-list"),
+            NavEntry("Workers", "people:worker-list"),
+            NavEntry("Skills", "people:skill-list"),
+            NavEntry("Customers", "partners:customer-list"),
+            NavEntry("Suppliers", "partners:supplier-list"),
+            NavEntry("Units of measure", "catalog:uom-list"),
+        ),
+    ),
+    NavSection(
+        "Admin",
+        (
+            NavEntry("Import / export", "transfer:index", "transfer.export"),
+            NavEntry("Audit history", "core:audit-list"),
+            NavEntry("Users", "admin:auth_user_changelist", "accounts.manage"),
+        ),
+    ),
+)
+
+
+def menu_for(user: Any, current_path: str) -> list[dict[str, Any]]:
+    """The sections and entries `user` may see, with the active entry marked."""
+    menu = []
+    for section in SECTIONS:
+        entries = []
+        for entry in section.entries:
+            if not can(user, entry.capability):
+                continue
+            url = reverse(entry.url_name)
+            active = current_path.startswith(url) if url != "/" else current_path == "/"
+            entries.append({"label": entry.label, "url": url, "active": active})
+        if entries:
+            menu.append({"label": section.label, "entries": entries})
+    return menu

@@ -1,0 +1,112 @@
+"""Demand and open supply: sales orders, forecasts and purchase orders."""
+
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
+from django.db import models
+
+from andon.catalog.models import Item
+from andon.core import fields
+from andon.partners.models import Customer, Supplier
+
+POSITIVE = MinValueValidator(Decimal("0.0001"))
+
+
+class SalesOrder(models.Model):
+    """A customer's order; its lines are the independent demand MRP plans for."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        SHIPPED = "shipped", "Shipped"
+        CANCELLED = "cancelled", "Cancelled"
+
+    number = models.CharField(max_length=40, unique=True)
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="sales_orders")
+    order_date = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    customer_reference = models.CharField(max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["-order_date", "number"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class SalesOrderLine(models.Model):
+    order = models.ForeignKey(SalesOrder, on_delete=models.CASCADE, related_name="lines")
+    line = models.PositiveIntegerField()
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="sales_lines")
+    quantity = fields.quantity(validators=[POSITIVE])
+    shipped_quantity = fields.quantity(default=Decimal("0"))
+    due_date = models.DateField(db_index=True)
+    unit_price = fields.money(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_date", "order__number", "line"]
+        constraints = [models.UniqueConstraint(fields=["order", "line"], name="uniq_sales_line")]
+
+    def __str__(self) -> str:
+        return f"{self.order.number}/{self.line}"
+
+    @property
+    def open_quantity(self) -> Decimal:
+        return max(self.quantity - self.shipped_quantity, Decimal("0"))
+
+
+class Forecast(models.Model):
+    """Expected demand for an item on a date, consumed by actual sales orders around that date."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="forecasts")
+    date = models.DateField()
+    quantity = fields.quantity(validators=[POSITIVE])
+
+    class Meta:
+        ordering = ["date", "item__sku"]
+        constraints = [models.UniqueConstraint(fields=["item", "date"], name="uniq_forecast")]
+
+    def __str__(self) -> str:
+        return f"{self.item.sku} {self.date} {self.quantity.normalize()}"
+
+
+class PurchaseOrder(models.Model):
+    """An order placed with a supplier; its open lines are scheduled receipts for MRP."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SENT = "sent", "Sent"
+        CONFIRMED = "confirmed", "Confirmed"
+        RECEIVED = "received", "Received"
+        CANCELLED = "cancelled", "Cancelled"
+
+    number = models.CharField(max_length=40, unique=True)
+    supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="purchase_orders")
+    order_date = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SENT)
+
+    class Meta:
+        ordering = ["-order_date", "number"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class PurchaseOrderLine(models.Model):
+    order = models.ForeignKey(PurchaseOrder, on_delete=models.CASCADE, related_name="lines")
+    line = models.PositiveIntegerField()
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="purchase_lines")
+    quantity = fields.quantity(validators=[POSITIVE])
+    received_quantity = fields.quantity(default=Decimal("0"))
+    due_date = models.DateField(db_index=True)
+    unit_price = fields.money(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_date", "order__number", "line"]
+        constraints = [models.UniqueConstraint(fields=["order", "line"], name="uniq_purchase_line")]
+
+    def __str__(self) -> str:
+        return f"{self.order.number}/{self.line}"
+
+    @property
+    def open_quantity(self) -> Decimal:
+        return max(self.quantity - self.received_quantity, Decimal("0"))

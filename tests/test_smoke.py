@@ -1,0 +1,36 @@
+"""Every page of the shell renders for a logged-in user; nothing is reachable without login."""
+
+import pytest
+from django.urls import reverse
+
+from andon.core.navigation import SECTIONS
+
+PAGES = [e.url_name for s in SECTIONS for e in s.entries if not e.url_name.startswith("admin:")]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url_name", ["core:home", *PAGES])
+def test_page_renders_for_admin(client, admin_user, url_name):
+    client.force_login(admin_user)
+    response = client.get(reverse(url_name))
+    assert response.status_code == 200, response.content[:500]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url_name", ["core:home", *PAGES])
+def test_page_needs_login(client, url_name):
+    response = client.get(reverse(url_name))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.django_db
+def test_health_is_open(client):
+    assert client.get("/health").json() == {"status": "ok"}
+
+
+@pytest.mark.django_db
+def test_api_without_credentials_is_401_json(client):
+    response = client.get("/api/v1/me")
+    assert response.status_code == 401
+    assert response.json()["code"] == "not_authenticated"
