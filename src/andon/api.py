@@ -90,7 +90,9 @@ def _mount() -> None:
     from andon.orders.api import router as orders_router
     from andon.partners.api import router as partners_router
     from andon.people.api import router as people_router
+    from andon.planning.api import router as planning_router
     from andon.plant.api import router as plant_router
+    from andon.scheduling.api import router as scheduling_router
     from andon.transfer.api import router as transfer_router
 
     api.add_router("/", accounts_router)
@@ -101,6 +103,8 @@ def _mount() -> None:
     api.add_router("/", inventory_router)
     api.add_router("/", orders_router)
     api.add_router("/", transfer_router)
+    api.add_router("/", planning_router)
+    api.add_router("/", scheduling_router)
 
 
 _mount()

@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "andon.partners",
     "andon.inventory",
     "andon.orders",
+    "andon.planning",
+    "andon.scheduling",
     "andon.transfer",
     "andon.demo",
 ]

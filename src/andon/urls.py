@@ -13,6 +13,8 @@ urlpatterns = [
     path("inventory/", include("andon.inventory.urls")),
     path("orders/", include("andon.orders.urls")),
     path("transfer/", include("andon.transfer.urls")),
+    path("planning/", include("andon.planning.urls")),
+    path("scheduling/", include("andon.scheduling.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
