@@ -1,0 +1,19 @@
+"""Let the admin role manage users in Django's admin without making everyone a superuser."""
+
+from typing import Any
+
+from django.contrib.auth.backends import ModelBackend
+
+from andon.accounts.roles import ADMIN, roles_of
+
+
+class RoleBackend(ModelBackend):
+    def has_perm(self, user_obj: Any, perm: str, obj: Any = None) -> bool:
+        if ADMIN in roles_of(user_obj):
+            return True
+        return super().has_perm(user_obj, perm, obj)
+
+    def has_module_perms(self, user_obj: Any, app_label: str) -> bool:
+        if ADMIN in roles_of(user_obj):
+            return True
+        return super().has_module_perms(user_obj, app_label)
