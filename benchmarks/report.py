@@ -2,7 +2,13 @@
 
 import json
 from collections.abc import Iterable, Mapping
-from typing import Any, TextIO
+from typing import Any, Protocol
+
+
+class Writer(Protocol):
+    def write(self, text: str) -> Any: ...
+
+    def flush(self) -> Any: ...
 
 
 def _cell(value: Any) -> str:
@@ -13,7 +19,7 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def emit(rows: Iterable[Mapping[str, Any]], out: TextIO, as_json: bool) -> list[dict[str, Any]]:
+def emit(rows: Iterable[Mapping[str, Any]], out: Writer, as_json: bool) -> list[dict[str, Any]]:
     """Write rows as they come (JSON) or as an aligned table at the end; return them."""
     collected: list[dict[str, Any]] = []
     for row in rows:

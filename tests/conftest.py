@@ -15,7 +15,8 @@ def user_with_role(db):
     def make(*roles: str, username: str | None = None) -> User:
         counter["n"] += 1
         user = User.objects.create_user(
-            username=username or f"{'-'.join(roles) or 'norole'}{counter['n']}", password="pw-12345-test"
+            username=username or f"{'-'.join(roles) or 'norole'}{counter['n']}",
+            password="pw-12345-test",
         )
         user.groups.set(Group.objects.filter(name__in=roles))
         return user

@@ -13,7 +13,9 @@ import pytest
 def pcs(db):
     from andon.catalog.models import UnitOfMeasure
 
-    return UnitOfMeasure.objects.create(code="pcs", name="Pieces", dimension="count", whole_numbers=True)
+    return UnitOfMeasure.objects.create(
+        code="pcs", name="Pieces", dimension="count", whole_numbers=True
+    )
 
 
 @pytest.fixture
@@ -43,7 +45,9 @@ def calendar(day_shift):
 def work_center(calendar):
     from andon.plant.models import WorkCenter
 
-    return WorkCenter.objects.create(code="CNC1", name="CNC mill", capacity=2, calendar=calendar, line="Machining")
+    return WorkCenter.objects.create(
+        code="CNC1", name="CNC mill", capacity=2, calendar=calendar, line="Machining"
+    )
 
 
 @pytest.fixture

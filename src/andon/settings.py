@@ -3,9 +3,8 @@
 See `docs/configuration.md`. Anything wrong fails at start-up with the variable's name.
 """
 
-from pathlib import Path
-
 import os
+from pathlib import Path
 
 from andon import config
 

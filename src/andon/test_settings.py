@@ -12,7 +12,7 @@ os.environ["ANDON_DATABASE_URL"] = os.environ.get("ANDON_TEST_DATABASE_URL") or 
     f"sqlite:///{os.environ['ANDON_HOME']}/andon.sqlite3"
 )
 
-from andon.settings import *  # noqa: E402,F403
+from andon.settings import *  # noqa: F403
 
 # Hashing passwords slowly protects real users, not test fixtures.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

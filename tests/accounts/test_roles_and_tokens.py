@@ -13,15 +13,27 @@ def test_role_groups_exist_after_migrate():
     from django.contrib.auth.models import Group
 
     assert set(Group.objects.values_list("name", flat=True)) >= {
-        "admin", "planner", "supervisor", "operator", "quality", "maintenance", "viewer"
+        "admin",
+        "planner",
+        "supervisor",
+        "operator",
+        "quality",
+        "maintenance",
+        "viewer",
     }
 
 
 @pytest.mark.django_db
 def test_capabilities_follow_roles(user_with_role):
-    planner, viewer, admin = user_with_role("planner"), user_with_role("viewer"), user_with_role("admin")
-    assert can(planner, "catalog.change") and not can(planner, "accounts.manage")
-    assert can(viewer, "view") and not can(viewer, "catalog.change")
+    planner, viewer, admin = (
+        user_with_role("planner"),
+        user_with_role("viewer"),
+        user_with_role("admin"),
+    )
+    assert can(planner, "catalog.change")
+    assert not can(planner, "accounts.manage")
+    assert can(viewer, "view")
+    assert not can(viewer, "catalog.change")
     assert all(can(admin, cap) for cap in CAPABILITIES)
     with pytest.raises(KeyError):
         can(admin, "no.such.capability")
@@ -67,7 +79,8 @@ def test_token_needs_a_name_and_nothing_is_written(planner):
 def test_token_creation_is_audited(planner):
     services.create_token(planner, "ERP")
     entry = AuditEntry.objects.get(model="accounts.apitoken")
-    assert entry.user == planner and entry.action == "create"
+    assert entry.user == planner
+    assert entry.action == "create"
 
 
 @pytest.mark.django_db

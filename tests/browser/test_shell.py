@@ -36,7 +36,11 @@ def test_pages_redirect_to_login(live_server, page, transactional_db):
 def test_search_refreshes_the_table_in_place(live_server, page, login, roles, pcs):
     from andon.catalog.models import Item
 
-    for sku, name in [("PUMP-100", "Centrifugal pump"), ("VALVE-20", "Ball valve"), ("BOLT-M8", "Bolt M8")]:
+    for sku, name in [
+        ("PUMP-100", "Centrifugal pump"),
+        ("VALVE-20", "Ball valve"),
+        ("BOLT-M8", "Bolt M8"),
+    ]:
         Item.objects.create(sku=sku, name=name, uom=pcs, procurement="buy")
     login("viewer")
     page.goto(f"{live_server.url}/catalog/items/")

@@ -16,7 +16,7 @@ admin.site.site_title = "Andon"
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
     list_display = ("name", "user", "prefix", "created_at", "last_used_at", "revoked")
     list_filter = ("revoked",)
     search_fields = ("name", "user__username", "prefix")

@@ -31,7 +31,9 @@ def create_token(user: Any, name: str) -> IssuedToken:
     if not name:
         raise ValidationFailed("Give the token a name, e.g. the integration that uses it.")
     raw = ApiToken.new_raw_key()
-    token = ApiToken.objects.create(user=user, name=name[:100], prefix=raw[:12], key_hash=hash_token(raw))
+    token = ApiToken.objects.create(
+        user=user, name=name[:100], prefix=raw[:12], key_hash=hash_token(raw)
+    )
     audit.record(user, "create", token, {"name": token.name})
     return IssuedToken(token, raw)
 

@@ -19,5 +19,5 @@ def profile(request: HttpRequest) -> HttpResponse:
             new_key = services.create_token(request.user, request.POST.get("name", "")).raw_key
         except DomainError as exc:
             messages.error(request, exc.detail)
-    tokens = ApiToken.objects.filter(user_id=request.user.pk, revoked=False)
+    tokens = ApiToken.objects.filter(user__username=request.user.get_username(), revoked=False)
     return render(request, "accounts/profile.html", {"tokens": tokens, "new_key": new_key})

@@ -29,9 +29,9 @@ def overview() -> dict[str, Any]:
             )
         )
     )["total"] or Decimal("0")
-    open_po = PurchaseOrderLine.objects.filter(
-        order__status__in=["sent", "confirmed"]
-    ).exclude(received_quantity__gte=F("quantity"))
+    open_po = PurchaseOrderLine.objects.filter(order__status__in=["sent", "confirmed"]).exclude(
+        received_quantity__gte=F("quantity")
+    )
     return {
         "open_orders": open_lines.values("order").distinct().count(),
         "open_lines": open_lines.count(),
@@ -41,7 +41,9 @@ def overview() -> dict[str, Any]:
         "stock_value": value,
         "open_po_lines": open_po.count(),
         "overdue_po_lines": open_po.filter(due_date__lt=today).count(),
-        "work_centers": WorkCenter.objects.filter(active=True).select_related("calendar").order_by("line", "code"),
+        "work_centers": WorkCenter.objects.filter(active=True)
+        .select_related("calendar")
+        .order_by("line", "code"),
         "items": Item.objects.count(),
         "expiring_certificates": WorkerCertification.objects.filter(
             expires_on__gte=today, expires_on__lte=today + timedelta(days=30)

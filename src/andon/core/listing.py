@@ -100,7 +100,9 @@ def filtered(page: ListPage, params: Any) -> tuple[QuerySet[Any], dict[str, str]
     return qs, active, query, sort
 
 
-def render_list(request: HttpRequest, page: ListPage, extra: dict[str, Any] | None = None) -> HttpResponse:
+def render_list(
+    request: HttpRequest, page: ListPage, extra: dict[str, Any] | None = None
+) -> HttpResponse:
     """Render the page; an htmx request gets only the table so typing stays fast."""
     from andon.accounts.roles import can
 
@@ -111,7 +113,12 @@ def render_list(request: HttpRequest, page: ListPage, extra: dict[str, Any] | No
         {
             "url": page.detail_url(obj) if page.detail_url else "",
             "cells": [
-                {"value": _resolve(obj, c.attr), "numeric": c.numeric, "link": c.link, "badge": c.badge}
+                {
+                    "value": _resolve(obj, c.attr),
+                    "numeric": c.numeric,
+                    "link": c.link,
+                    "badge": c.badge,
+                }
                 for c in page.columns
             ],
         }
@@ -139,11 +146,18 @@ def render_list(request: HttpRequest, page: ListPage, extra: dict[str, Any] | No
         "query": query,
         "active_filters": active,
         "filters": [
-            {"name": f.name, "label": f.label, "options": f.options(), "value": active.get(f.name, "")}
+            {
+                "name": f.name,
+                "label": f.label,
+                "options": f.options(),
+                "value": active.get(f.name, ""),
+            }
             for f in page.filters
         ],
         "sort": sort,
-        "prev_url": url_with(page=page_obj.previous_page_number()) if page_obj.has_previous() else "",
+        "prev_url": url_with(page=page_obj.previous_page_number())
+        if page_obj.has_previous()
+        else "",
         "next_url": url_with(page=page_obj.next_page_number()) if page_obj.has_next() else "",
         "create_url": (
             reverse(page.create_url_name)

@@ -34,7 +34,7 @@ def validated(instance: M, exclude: list[str] | None = None) -> M:
     except ValidationError as exc:
         problems = problems_from(exc)
         raise ValidationFailed(
-            f"{instance._meta.verbose_name.capitalize()} is not valid: "
+            f"{str(instance._meta.verbose_name).capitalize()} is not valid: "
             + "; ".join(str(p) for p in problems),
             problems,
         ) from None
