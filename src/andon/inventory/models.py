@@ -46,22 +46,34 @@ class StockMove(models.Model):
 
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="moves")
     location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="moves")
-    lot = models.ForeignKey(Lot, null=True, blank=True, on_delete=models.PROTECT, related_name="moves")
+    lot = models.ForeignKey(
+        Lot, null=True, blank=True, on_delete=models.PROTECT, related_name="moves"
+    )
     quantity = fields.signed_quantity()
     kind = models.CharField(max_length=12, choices=Kind.choices)
     reason = models.CharField(max_length=120, blank=True)
     reference = models.CharField(max_length=60, blank=True, db_index=True)
     at = models.DateTimeField(db_index=True)
     recorded_at = models.DateTimeField(auto_now_add=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
     client_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
 
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["item", "at"], name="move_item_at_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(quantity=0),
+                name="move_quantity_not_zero",
+                violation_error_message="A stock move needs a quantity other than zero.",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.quantity.normalize()} {self.item.sku} @ {self.location}"
+        kind = self.get_kind_display()
+        return f"{kind} {self.quantity.normalize()} {self.item.sku} @ {self.location}"
 
 
 class StockBalance(models.Model):
@@ -69,7 +81,9 @@ class StockBalance(models.Model):
 
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="balances")
     location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="balances")
-    lot = models.ForeignKey(Lot, null=True, blank=True, on_delete=models.PROTECT, related_name="balances")
+    lot = models.ForeignKey(
+        Lot, null=True, blank=True, on_delete=models.PROTECT, related_name="balances"
+    )
     quantity = fields.signed_quantity()
 
     class Meta:

@@ -6,7 +6,9 @@ from andon.inventory.models import StockBalance, StockMove
 STOCK = ListPage(
     title="Stock on hand",
     subtitle="Derived from the ledger of stock moves.",
-    queryset=lambda: StockBalance.objects.select_related("item__uom", "location", "lot").exclude(quantity=0),
+    queryset=lambda: StockBalance.objects.select_related("item__uom", "location", "lot").exclude(
+        quantity=0
+    ),
     columns=[
         Column("Item", "item.sku", sort="item__sku"),
         Column("Name", "item.name"),

@@ -34,6 +34,8 @@ class SalesOrder(models.Model):
 
 
 class SalesOrderLine(models.Model):
+    """One item, quantity and due date a customer ordered; open quantity is still to ship."""
+
     order = models.ForeignKey(SalesOrder, on_delete=models.CASCADE, related_name="lines")
     line = models.PositiveIntegerField()
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="sales_lines")
@@ -44,14 +46,21 @@ class SalesOrderLine(models.Model):
 
     class Meta:
         ordering = ["due_date", "order__number", "line"]
-        constraints = [models.UniqueConstraint(fields=["order", "line"], name="uniq_sales_line")]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "line"], name="uniq_sales_line"),
+            models.CheckConstraint(
+                condition=models.Q(shipped_quantity__lte=models.F("quantity")),
+                name="sales_line_shipped_within_quantity",
+                violation_error_message="Shipped quantity cannot exceed the ordered quantity.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.order.number}/{self.line}"
 
     @property
     def open_quantity(self) -> Decimal:
-        return max(self.quantity - self.shipped_quantity, Decimal("0"))
+        return Decimal(max(self.quantity - self.shipped_quantity, Decimal("0")))
 
 
 class Forecast(models.Model):
@@ -92,6 +101,8 @@ class PurchaseOrder(models.Model):
 
 
 class PurchaseOrderLine(models.Model):
+    """One item, quantity and due date ordered from a supplier; open quantity is still due in."""
+
     order = models.ForeignKey(PurchaseOrder, on_delete=models.CASCADE, related_name="lines")
     line = models.PositiveIntegerField()
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="purchase_lines")
@@ -102,11 +113,18 @@ class PurchaseOrderLine(models.Model):
 
     class Meta:
         ordering = ["due_date", "order__number", "line"]
-        constraints = [models.UniqueConstraint(fields=["order", "line"], name="uniq_purchase_line")]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "line"], name="uniq_purchase_line"),
+            models.CheckConstraint(
+                condition=models.Q(received_quantity__lte=models.F("quantity")),
+                name="purchase_line_received_within_quantity",
+                violation_error_message="Received quantity cannot exceed the ordered quantity.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.order.number}/{self.line}"
 
     @property
     def open_quantity(self) -> Decimal:
-        return max(self.quantity - self.received_quantity, Decimal("0"))
+        return Decimal(max(self.quantity - self.received_quantity, Decimal("0")))

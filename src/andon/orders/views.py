@@ -38,12 +38,18 @@ def sales_order_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "title": "Lines",
             "headers": ["Line", "Item", "Quantity", "Shipped", "Due"],
-            "rows": [[ln.line, ln.item.sku, ln.quantity, ln.shipped_quantity, ln.due_date] for ln in lines],
+            "rows": [
+                [ln.line, ln.item.sku, ln.quantity, ln.shipped_quantity, ln.due_date]
+                for ln in lines
+            ],
         }
     ]
     return render_detail(
-        request, order, title=f"Sales order {order.number}",
-        back_url=reverse("orders:salesorder-list"), related=related,
+        request,
+        order,
+        title=f"Sales order {order.number}",
+        back_url=reverse("orders:salesorder-list"),
+        related=related,
     )
 
 
