@@ -29,11 +29,15 @@ class UnitOfMeasure(models.Model):
     name = models.CharField(max_length=60)
     dimension = models.CharField(max_length=8, choices=Dimension.choices)
     ratio_to_base = models.DecimalField(
-        max_digits=20, decimal_places=10, default=Decimal("1"),
+        max_digits=20,
+        decimal_places=10,
+        default=Decimal("1"),
         validators=[MinValueValidator(Decimal("0.0000000001"))],
         help_text="How many base units of the dimension one of this unit is.",
     )
-    whole_numbers = models.BooleanField(default=False, help_text="Only whole quantities make sense.")
+    whole_numbers = models.BooleanField(
+        default=False, help_text="Only whole quantities make sense."
+    )
 
     class Meta:
         ordering = ["dimension", "ratio_to_base"]
@@ -76,7 +80,9 @@ class Item(models.Model):
     multiple = fields.quantity(default=Decimal("0"), help_text="Order multiple; 0 for none.")
     order_cost = fields.money(default=Decimal("0"), help_text="Cost of one order (for EOQ).")
     holding_rate_percent = models.DecimalField(
-        max_digits=6, decimal_places=2, default=Decimal("20"),
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("20"),
         validators=[MinValueValidator(Decimal("0"))],
         help_text="Yearly holding cost as % of standard cost (for EOQ).",
     )
@@ -119,7 +125,9 @@ class BomLine(models.Model):
     position = models.PositiveIntegerField(default=10)
     quantity = fields.quantity(validators=[MinValueValidator(Decimal("0.0001"))])
     scrap_percent = models.DecimalField(
-        max_digits=5, decimal_places=2, default=Decimal("0"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("99.99"))],
     )
     valid_from = models.DateField(null=True, blank=True)
@@ -134,7 +142,7 @@ class BomLine(models.Model):
         indexes = [models.Index(fields=["component"], name="bomline_component_idx")]
 
     def __str__(self) -> str:
-        return f"{self.parent.sku} ← {self.quantity.normalize()} × {self.component.sku}"
+        return f"{self.parent.sku} ← {self.quantity.normalize()} × {self.component.sku}"  # noqa: RUF001 (the sign is meant)
 
     def clean(self) -> None:
         if self.parent_id is not None and self.parent_id == self.component_id:
@@ -189,7 +197,11 @@ class AlternativeWorkCenter(models.Model):
     operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="alternatives")
     work_center = models.ForeignKey(WorkCenter, on_delete=models.PROTECT, related_name="+")
     run_minutes_per_unit = models.DecimalField(
-        max_digits=12, decimal_places=4, null=True, blank=True, validators=[fields.NON_NEGATIVE],
+        max_digits=12,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[fields.NON_NEGATIVE],
         help_text="Empty: same as the primary work center.",
     )
 
