@@ -306,7 +306,8 @@ def where_used(
     rows: list[WhereUsedRow] = []
 
     def parents_of(child: int) -> list[Edge]:
-        return [e for e in structure.parents.get(child, []) if e.effective_on(on)]
+        edges = [e for e in structure.parents.get(child, []) if e.effective_on(on)]
+        return sorted(edges, key=lambda e: (structure.items[e.parent_id].sku, e.line_id))
 
     stack = [(edge, 1, "") for edge in reversed(parents_of(item_id))]
     truncated = False
