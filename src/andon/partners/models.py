@@ -11,6 +11,8 @@ from andon.plant.models import code_validator
 
 
 class Partner(models.Model):
+    """What customers and suppliers share: a code, a name and how to reach them."""
+
     code = models.CharField(max_length=30, unique=True, validators=[code_validator])
     name = models.CharField(max_length=150)
     email = models.EmailField(blank=True)
@@ -31,7 +33,9 @@ class Customer(Partner):
     """Who the plant delivers to; `priority` weighs their orders' lateness in scheduling."""
 
     priority = models.PositiveSmallIntegerField(
-        default=1, validators=[MinValueValidator(1)], help_text="1 normal, higher is more important."
+        default=1,
+        validators=[MinValueValidator(1)],
+        help_text="1 normal, higher is more important.",
     )
 
 
@@ -56,7 +60,14 @@ class SupplierItem(models.Model):
     class Meta:
         ordering = ["item__sku", "-preferred", "supplier__code"]
         constraints = [
-            models.UniqueConstraint(fields=["supplier", "item"], name="uniq_supplier_item")
+            models.UniqueConstraint(fields=["supplier", "item"], name="uniq_supplier_item"),
+            # MRP buys from exactly one source; the service un-marks the others first.
+            models.UniqueConstraint(
+                fields=["item"],
+                condition=models.Q(preferred=True),
+                name="one_preferred_source_per_item",
+                violation_error_message="This item already has a preferred supplier.",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -2,15 +2,23 @@
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from andon.core import fields
 from andon.plant.models import Shift, code_validator
 
+# A certificate within this many days of its expiry is flagged, so renewal can be booked in time.
+EXPIRY_WARNING_DAYS = 30
+
 
 class Skill(models.Model):
-    """Something an operation needs and a worker can do, at a level from 1 (learning) to 5 (trainer)."""
+    """Something an operation needs and a worker can do.
+
+    Levels run from 1 (learning) to 5 (trainer) and are stored on `WorkerSkill`; an operation asks
+    for a minimum level.
+    """
 
     code = models.CharField(max_length=30, unique=True, validators=[code_validator])
     name = models.CharField(max_length=100)
@@ -59,6 +67,8 @@ class Worker(models.Model):
 
 
 class WorkerSkill(models.Model):
+    """How well a worker masters a skill; scheduling matches it against an operation's level."""
+
     worker = models.ForeignKey(Worker, on_delete=models.CASCADE, related_name="skill_levels")
     skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="worker_levels")
     level = models.PositiveSmallIntegerField(
@@ -96,5 +106,23 @@ class WorkerCertification(models.Model):
     def __str__(self) -> str:
         return f"{self.worker.code} {self.certification.code}"
 
+    def clean(self) -> None:
+        if self.issued_on and self.expires_on and self.expires_on < self.issued_on:
+            raise ValidationError(
+                {"expires_on": "A certificate cannot expire before it is issued."}
+            )
+
     def is_valid_on(self, day: dt.date) -> bool:
         return self.issued_on <= day and (self.expires_on is None or day <= self.expires_on)
+
+    def status_on(self, day: dt.date, warn_days: int = EXPIRY_WARNING_DAYS) -> str:
+        """`valid`, `expiring` (within `warn_days`), `expired`, or `pending` (not yet issued)."""
+        if day < self.issued_on:
+            return "pending"
+        if self.expires_on is None:
+            return "valid"
+        if self.expires_on < day:
+            return "expired"
+        if (self.expires_on - day).days <= warn_days:
+            return "expiring"
+        return "valid"

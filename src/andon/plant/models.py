@@ -81,15 +81,32 @@ class CalendarException(models.Model):
     class Meta:
         ordering = ["date"]
         constraints = [
-            models.UniqueConstraint(fields=["calendar", "date", "kind"], name="uniq_calendar_exception")
+            models.UniqueConstraint(
+                fields=["calendar", "date", "kind"], name="uniq_calendar_exception"
+            )
         ]
 
     def __str__(self) -> str:
         return f"{self.calendar} {self.date} {self.get_kind_display()}"
 
     def clean(self) -> None:
-        if self.kind == self.Kind.WORKING and (self.start_time is None or self.end_time is None):
-            raise ValidationError("Extra working time needs a start and an end time.")
+        if self.kind == self.Kind.WORKING:
+            if self.start_time is None or self.end_time is None:
+                raise ValidationError("Extra working time needs a start and an end time.")
+            if self.start_time == self.end_time:
+                raise ValidationError(
+                    {"end_time": "Extra working time must not start and end at the same time."}
+                )
+        if self.calendar_id is not None and self.date is not None:
+            other = self.Kind.WORKING if self.kind == self.Kind.CLOSED else self.Kind.CLOSED
+            clash = CalendarException.objects.filter(
+                calendar_id=self.calendar_id, date=self.date, kind=other
+            ).exclude(pk=self.pk)
+            if clash.exists():
+                # The calendar engine refuses a date that is both closed and worked: pick one.
+                raise ValidationError(
+                    {"date": f"{self.date} already has a {other} exception on this calendar."}
+                )
 
 
 class WorkCenter(models.Model):
@@ -107,7 +124,9 @@ class WorkCenter(models.Model):
     calendar = models.ForeignKey(Calendar, on_delete=models.PROTECT, related_name="work_centers")
     cost_rate = fields.money(default=Decimal("0"), help_text="Cost per hour of running.")
     efficiency_percent = models.DecimalField(
-        max_digits=5, decimal_places=1, default=Decimal("100"),
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal("100"),
         validators=[MinValueValidator(Decimal("1"))],
     )
     active = models.BooleanField(default=True)
@@ -145,7 +164,16 @@ class Location(models.Model):
 
     def clean(self) -> None:
         node = self.parent
+        seen: set[int] = set()
         while node is not None:
-            if node.pk == self.pk and self.pk is not None:
+            if (self.pk is not None and node.pk == self.pk) or node.pk in seen:
                 raise ValidationError({"parent": "A location cannot be inside itself."})
+            seen.add(node.pk)
             node = node.parent
+
+    def path(self) -> list["Location"]:
+        """The chain from the outermost location down to this one."""
+        chain: list[Location] = [self]
+        while chain[0].parent is not None and len(chain) < 50:
+            chain.insert(0, chain[0].parent)
+        return chain

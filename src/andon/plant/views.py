@@ -19,7 +19,18 @@ WORK_CENTERS = ListPage(
     ],
     search_fields=["code", "name", "line"],
     filters=[
-        Filter("line", "Line", "line", lambda: [(v, v) for v in WorkCenter.objects.exclude(line="").order_by("line").values_list("line", flat=True).distinct()]),
+        Filter(
+            "line",
+            "Line",
+            "line",
+            lambda: [
+                (v, v)
+                for v in WorkCenter.objects.exclude(line="")
+                .order_by("line")
+                .values_list("line", flat=True)
+                .distinct()
+            ],
+        ),
     ],
     default_sort="code",
     detail_url=lambda wc: reverse("plant:workcenter-detail", args=[wc.pk]),
