@@ -99,7 +99,13 @@ def test_shift_crud(planner_client, api_as):
     api = api_as(planner_client)
     response = api.post(
         "/shifts",
-        {"code": "N", "name": "Night", "start_time": "22:00", "end_time": "06:00", "break_minutes": 30},
+        {
+            "code": "N",
+            "name": "Night",
+            "start_time": "22:00",
+            "end_time": "06:00",
+            "break_minutes": 30,
+        },
     )
     assert response.status_code == 201, response.content
     assert response.json()["minutes"] == 450

@@ -57,7 +57,9 @@ def test_work_center_in_use_by_a_routing_cannot_be_deleted(planner, work_center,
     from andon.catalog.models import Operation
 
     item = make_item("SHAFT", procurement="make")
-    Operation.objects.create(item=item, sequence=10, work_center=work_center, run_minutes_per_unit=2)
+    Operation.objects.create(
+        item=item, sequence=10, work_center=work_center, run_minutes_per_unit=2
+    )
     with pytest.raises(Conflict) as exc:
         services.delete_work_center(planner, work_center)
     assert exc.value.code == "in_use"

@@ -1,7 +1,8 @@
 """REST endpoints of the people context: skills, certifications and workers.
 
-A worker's skills travel as `{skill code: level}`; `PUT /workers/{code}/skills` replaces them all
-at once, so a client never has to diff. Certificates are added with `POST .../certifications`.
+A worker's skills travel as `{skill code: level}`; `PUT /workers/{code}/skills` with
+`{"skills": {...}}` replaces them all at once, so a client never has to diff. Certificates are
+added with `POST /workers/{code}/certifications`.
 """
 
 import datetime as dt
@@ -130,6 +131,10 @@ class WorkerIn(Schema):
     skills: dict[str, int] | None = None
 
 
+class SkillLevelsIn(Schema):
+    skills: dict[str, int]
+
+
 class CertificateIn(Schema):
     certification: str
     issued_on: dt.date
@@ -230,9 +235,9 @@ def delete_worker(request: HttpRequest, code: str) -> Status[None]:
 
 
 @router.put("/workers/{code}/skills", response=WorkerOut, summary="Replace a worker's skills")
-def set_skills(request: HttpRequest, code: str, payload: dict[str, int]) -> Worker:
+def set_skills(request: HttpRequest, code: str, payload: SkillLevelsIn) -> Worker:
     require(request, CHANGE)
-    return services.set_worker_skills(request.user, find(Worker, code), payload)
+    return services.set_worker_skills(request.user, find(Worker, code), payload.skills)
 
 
 @router.post(
