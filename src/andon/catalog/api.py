@@ -1,3 +1,530 @@
-from ninja import Router
+"""REST endpoints of the catalog: units, items, BOM lines, routings, explosion and where-used.
+
+Thin: each operation checks the caller's capability, then reads (through `structure` for the
+multi-level views) or calls a service. Items are addressed by SKU, units by code; BOM lines and
+operations, which have no natural key of their own, by id.
+"""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import FilterLookup, FilterSchema, PatchDict, Query, Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from andon.accounts.permissions import require
+from andon.catalog import services, structure
+from andon.catalog.models import BomLine, Item, Operation, UnitOfMeasure
+from andon.core.errors import NotFound
 
 router = Router(tags=["catalog"])
+CHANGE = "catalog.change"
+MAX_TREE_ROWS = 5000
+
+
+def _item(sku: str) -> Item:
+    item = Item.objects.select_related("uom").filter(sku=sku).first()
+    if item is None:
+        raise NotFound(f"No item with SKU {sku!r}.")
+    return item
+
+
+def _unit(code: str) -> UnitOfMeasure:
+    unit = UnitOfMeasure.objects.filter(code=code).first()
+    if unit is None:
+        raise NotFound(f"No unit of measure with code {code!r}.")
+    return unit
+
+
+def _line(line_id: int) -> BomLine:
+    line = BomLine.objects.select_related("parent", "component__uom").filter(pk=line_id).first()
+    if line is None:
+        raise NotFound(f"No BOM line {line_id}.")
+    return line
+
+
+def _operation(operation_id: int) -> Operation:
+    operation = (
+        Operation.objects.select_related("item", "work_center", "skill", "certification")
+        .prefetch_related("alternatives__work_center")
+        .filter(pk=operation_id)
+        .first()
+    )
+    if operation is None:
+        raise NotFound(f"No operation {operation_id}.")
+    return operation
+
+
+# --- units of measure ---------------------------------------------------------------------------
+
+
+class UnitIn(Schema):
+    code: str
+    name: str
+    dimension: UnitOfMeasure.Dimension
+    ratio_to_base: Decimal = Decimal("1")
+    whole_numbers: bool = False
+
+
+class UnitOut(UnitIn):
+    pass
+
+
+@router.get("/units", response=list[UnitOut], summary="List units of measure")
+@paginate(LimitOffsetPagination)
+def list_units(request: HttpRequest, dimension: str | None = None) -> QuerySet[UnitOfMeasure]:
+    require(request, "view")
+    units = UnitOfMeasure.objects.order_by("dimension", "ratio_to_base", "code")
+    return units.filter(dimension=dimension) if dimension else units
+
+
+@router.get("/units/{code}", response=UnitOut, summary="One unit of measure")
+def get_unit(request: HttpRequest, code: str) -> UnitOfMeasure:
+    require(request, "view")
+    return _unit(code)
+
+
+@router.post("/units", response={201: UnitOut}, summary="Create a unit of measure")
+def create_unit(request: HttpRequest, payload: UnitIn) -> Status[UnitOfMeasure]:
+    require(request, CHANGE)
+    return Status(201, services.create_unit(request.user, payload.model_dump()))
+
+
+@router.patch("/units/{code}", response=UnitOut, summary="Change a unit of measure")
+def update_unit(request: HttpRequest, code: str, payload: PatchDict[UnitIn]) -> UnitOfMeasure:
+    require(request, CHANGE)
+    return services.update_unit(request.user, _unit(code), payload)
+
+
+@router.delete("/units/{code}", response={204: None}, summary="Delete an unused unit")
+def delete_unit(request: HttpRequest, code: str) -> Status[None]:
+    require(request, CHANGE)
+    services.delete_unit(request.user, _unit(code))
+    return Status(204, None)
+
+
+# --- items --------------------------------------------------------------------------------------
+
+
+class ItemIn(Schema):
+    sku: str
+    name: str
+    uom: str
+    procurement: Item.Procurement
+    description: str = ""
+    category: str = ""
+    lead_time_days: int = 0
+    lot_size_rule: Item.LotSizeRule = Item.LotSizeRule.LOT_FOR_LOT
+    lot_size: Decimal | None = None
+    min_qty: Decimal = Decimal("0")
+    max_qty: Decimal | None = None
+    multiple: Decimal = Decimal("0")
+    order_cost: Decimal = Decimal("0")
+    holding_rate_percent: Decimal = Decimal("20")
+    safety_stock: Decimal = Decimal("0")
+    standard_cost: Decimal = Decimal("0")
+    lot_tracked: bool = False
+    allow_negative_stock: bool = False
+    active: bool = True
+
+
+class ItemOut(ItemIn):
+    @staticmethod
+    def resolve_uom(obj: Item) -> str:
+        return obj.uom.code
+
+
+class ItemFilter(FilterSchema):
+    q: Annotated[
+        str | None, FilterLookup(["sku__icontains", "name__icontains", "category__icontains"])
+    ] = None
+    procurement: Item.Procurement | None = None
+    category: str | None = None
+    active: bool | None = None
+
+
+@router.get("/items", response=list[ItemOut], summary="List items")
+@paginate(LimitOffsetPagination)
+def list_items(request: HttpRequest, filters: Query[ItemFilter]) -> QuerySet[Item]:
+    require(request, "view")
+    return filters.filter(Item.objects.select_related("uom").order_by("sku"))
+
+
+@router.get("/items/{sku}", response=ItemOut, summary="One item")
+def get_item(request: HttpRequest, sku: str) -> Item:
+    require(request, "view")
+    return _item(sku)
+
+
+@router.post("/items", response={201: ItemOut}, summary="Create an item")
+def create_item(request: HttpRequest, payload: ItemIn) -> Status[Item]:
+    require(request, CHANGE)
+    return Status(201, services.create_item(request.user, payload.model_dump()))
+
+
+@router.patch("/items/{sku}", response=ItemOut, summary="Change an item")
+def update_item(request: HttpRequest, sku: str, payload: PatchDict[ItemIn]) -> Item:
+    require(request, CHANGE)
+    return services.update_item(request.user, _item(sku), payload)
+
+
+@router.delete("/items/{sku}", response={204: None}, summary="Delete an unused item")
+def delete_item(request: HttpRequest, sku: str) -> Status[None]:
+    require(request, CHANGE)
+    services.delete_item(request.user, _item(sku))
+    return Status(204, None)
+
+
+# --- bills of materials -------------------------------------------------------------------------
+
+
+class BomLineIn(Schema):
+    parent: str
+    component: str
+    quantity: Decimal
+    scrap_percent: Decimal = Decimal("0")
+    position: int | None = None
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    operation_sequence: int | None = None
+
+
+class BomLineOut(Schema):
+    id: int
+    parent: str
+    component: str
+    component_name: str
+    unit: str
+    procurement: str
+    position: int
+    quantity: Decimal
+    scrap_percent: Decimal
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+    operation_sequence: int | None
+
+    @staticmethod
+    def resolve_parent(obj: BomLine) -> str:
+        return obj.parent.sku
+
+    @staticmethod
+    def resolve_component(obj: BomLine) -> str:
+        return obj.component.sku
+
+    @staticmethod
+    def resolve_component_name(obj: BomLine) -> str:
+        return obj.component.name
+
+    @staticmethod
+    def resolve_unit(obj: BomLine) -> str:
+        return obj.component.uom.code
+
+    @staticmethod
+    def resolve_procurement(obj: BomLine) -> str:
+        return obj.component.procurement
+
+
+@router.get("/items/{sku}/bom", response=list[BomLineOut], summary="An item's single-level bill")
+def item_bom(request: HttpRequest, sku: str) -> QuerySet[BomLine]:
+    require(request, "view")
+    lines = _item(sku).bom_lines.select_related("parent", "component__uom")
+    return lines.order_by("position", "id")
+
+
+@router.get("/bom-lines/{line_id}", response=BomLineOut, summary="One BOM line")
+def get_bom_line(request: HttpRequest, line_id: int) -> BomLine:
+    require(request, "view")
+    return _line(line_id)
+
+
+@router.post(
+    "/bom-lines",
+    response={201: BomLineOut},
+    summary="Add a component to a bill (refused with code bom_cycle if it would close a loop)",
+)
+def create_bom_line(request: HttpRequest, payload: BomLineIn) -> Status[BomLine]:
+    require(request, CHANGE)
+    data = payload.model_dump()
+    parent = services.required_reference(Item, data.pop("parent"), "parent")
+    component = services.required_reference(Item, data.pop("component"), "component")
+    line = services.add_bom_line(request.user, parent=parent, component=component, **data)
+    return Status(201, _line(line.pk))
+
+
+@router.patch("/bom-lines/{line_id}", response=BomLineOut, summary="Change a BOM line")
+def update_bom_line(request: HttpRequest, line_id: int, payload: PatchDict[BomLineIn]) -> BomLine:
+    require(request, CHANGE)
+    line = services.update_bom_line(request.user, _line(line_id), payload)
+    return _line(line.pk)
+
+
+@router.delete("/bom-lines/{line_id}", response={204: None}, summary="Remove a BOM line")
+def delete_bom_line(request: HttpRequest, line_id: int) -> Status[None]:
+    require(request, CHANGE)
+    services.remove_bom_line(request.user, _line(line_id))
+    return Status(204, None)
+
+
+# --- multi-level views --------------------------------------------------------------------------
+
+
+class ExplosionRowOut(Schema):
+    level: int
+    path: str
+    line_id: int
+    sku: str
+    name: str
+    unit: str
+    procurement: str
+    quantity_per: Decimal
+    scrap_percent: Decimal
+    extended_quantity: Decimal
+    has_children: bool
+
+
+class ExplosionOut(Schema):
+    sku: str
+    quantity: Decimal
+    on: dt.date | None
+    truncated: bool
+    rows: list[ExplosionRowOut]
+
+
+def _on(on: dt.date | None, all_dates: bool) -> dt.date | None:
+    return None if all_dates else (on or timezone.localdate())
+
+
+@router.get(
+    "/items/{sku}/explosion",
+    response=ExplosionOut,
+    summary="Multi-level bill with quantities rolled up (scrap included)",
+    description="Lines effective on `on` (default today); `all_dates=true` shows every line.",
+)
+def explosion(
+    request: HttpRequest,
+    sku: str,
+    quantity: Decimal = Decimal("1"),
+    on: dt.date | None = None,
+    all_dates: bool = False,
+) -> dict[str, Any]:
+    require(request, "view")
+    item = _item(sku)
+    result = structure.explode(
+        structure.load_down(item), item.pk, quantity, _on(on, all_dates), MAX_TREE_ROWS
+    )
+    return {
+        "sku": item.sku,
+        "quantity": result.quantity,
+        "on": result.on,
+        "truncated": result.truncated,
+        "rows": [
+            {
+                "level": r.level,
+                "path": r.path,
+                "line_id": r.line_id,
+                "sku": r.item.sku,
+                "name": r.item.name,
+                "unit": r.item.uom,
+                "procurement": r.item.procurement,
+                "quantity_per": r.quantity_per,
+                "scrap_percent": r.scrap_percent,
+                "extended_quantity": r.extended_quantity,
+                "has_children": r.has_children,
+            }
+            for r in result.rows
+        ],
+    }
+
+
+class WhereUsedRowOut(Schema):
+    level: int
+    path: str
+    line_id: int
+    sku: str
+    name: str
+    quantity_per: Decimal
+    is_top: bool
+
+
+class WhereUsedOut(Schema):
+    sku: str
+    on: dt.date | None
+    truncated: bool
+    rows: list[WhereUsedRowOut]
+    top_items: list[str]
+
+
+@router.get(
+    "/items/{sku}/where-used",
+    response=WhereUsedOut,
+    summary="The parents of an item, level by level up to the end items",
+    description="`single_level=true` lists only direct parents.",
+)
+def where_used(
+    request: HttpRequest,
+    sku: str,
+    on: dt.date | None = None,
+    all_dates: bool = False,
+    single_level: bool = False,
+) -> dict[str, Any]:
+    require(request, "view")
+    item = _item(sku)
+    date = _on(on, all_dates)
+    tree = structure.load_up(item)
+    rows, truncated = structure.where_used(
+        tree, item.pk, date, max_level=1 if single_level else None, max_rows=MAX_TREE_ROWS
+    )
+    return {
+        "sku": item.sku,
+        "on": date,
+        "truncated": truncated,
+        "rows": [
+            {
+                "level": r.level,
+                "path": r.path,
+                "line_id": r.line_id,
+                "sku": r.item.sku,
+                "name": r.item.name,
+                "quantity_per": r.quantity_per,
+                "is_top": r.is_top,
+            }
+            for r in rows
+        ],
+        "top_items": [n.sku for n in structure.top_items(tree, item.pk, date)],
+    }
+
+
+class CostOut(Schema):
+    sku: str
+    quantity: Decimal
+    material: Decimal
+    setup: Decimal
+    run: Decimal
+    unit_cost: Decimal
+    total_cost: Decimal
+
+
+@router.get("/items/{sku}/cost", response=CostOut, summary="Rolled-up standard cost")
+def item_cost(
+    request: HttpRequest, sku: str, quantity: Decimal = Decimal("1"), on: dt.date | None = None
+) -> dict[str, Any]:
+    require(request, "view")
+    item = _item(sku)
+    cost = structure.rolled_up_cost(item, quantity, _on(on, False))
+    return {
+        "sku": item.sku,
+        "quantity": cost.quantity,
+        "material": cost.material,
+        "setup": cost.setup,
+        "run": cost.run,
+        "unit_cost": cost.unit_cost,
+        "total_cost": cost.total_cost,
+    }
+
+
+# --- routings -----------------------------------------------------------------------------------
+
+
+class OperationIn(Schema):
+    item: str
+    sequence: int
+    work_center: str
+    run_minutes_per_unit: Decimal
+    name: str = ""
+    setup_minutes: Decimal = Decimal("0")
+    setup_family: str = ""
+    skill: str | None = None
+    skill_level: int = 1
+    crew_size: int = 1
+    certification: str | None = None
+    instructions: str = ""
+
+
+class AlternativeOut(Schema):
+    work_center: str
+    run_minutes_per_unit: Decimal | None
+
+    @staticmethod
+    def resolve_work_center(obj: Any) -> str:
+        return str(obj.work_center.code)
+
+
+class OperationOut(OperationIn):
+    id: int
+    alternatives: list[AlternativeOut]
+
+    @staticmethod
+    def resolve_item(obj: Operation) -> str:
+        return obj.item.sku
+
+    @staticmethod
+    def resolve_work_center(obj: Operation) -> str:
+        return obj.work_center.code
+
+    @staticmethod
+    def resolve_skill(obj: Operation) -> str | None:
+        return obj.skill.code if obj.skill else None
+
+    @staticmethod
+    def resolve_certification(obj: Operation) -> str | None:
+        return obj.certification.code if obj.certification else None
+
+    @staticmethod
+    def resolve_alternatives(obj: Operation) -> list[Any]:
+        return list(obj.alternatives.all())
+
+
+def _operations() -> QuerySet[Operation]:
+    return Operation.objects.select_related(
+        "item", "work_center", "skill", "certification"
+    ).prefetch_related("alternatives__work_center")
+
+
+class OperationFilter(FilterSchema):
+    item: Annotated[str | None, FilterLookup("item__sku")] = None
+    work_center: Annotated[str | None, FilterLookup("work_center__code")] = None
+
+
+@router.get("/operations", response=list[OperationOut], summary="List routing operations")
+@paginate(LimitOffsetPagination)
+def list_operations(request: HttpRequest, filters: Query[OperationFilter]) -> QuerySet[Operation]:
+    require(request, "view")
+    return filters.filter(_operations().order_by("item__sku", "sequence"))
+
+
+@router.get("/items/{sku}/routing", response=list[OperationOut], summary="An item's routing")
+def item_routing(request: HttpRequest, sku: str) -> QuerySet[Operation]:
+    require(request, "view")
+    return _operations().filter(item=_item(sku)).order_by("sequence")
+
+
+@router.get("/operations/{operation_id}", response=OperationOut, summary="One operation")
+def get_operation(request: HttpRequest, operation_id: int) -> Operation:
+    require(request, "view")
+    return _operation(operation_id)
+
+
+@router.post("/operations", response={201: OperationOut}, summary="Add a routing operation")
+def create_operation(request: HttpRequest, payload: OperationIn) -> Status[Operation]:
+    require(request, CHANGE)
+    operation = services.create_operation(request.user, payload.model_dump())
+    return Status(201, _operation(operation.pk))
+
+
+@router.patch("/operations/{operation_id}", response=OperationOut, summary="Change an operation")
+def update_operation(
+    request: HttpRequest, operation_id: int, payload: PatchDict[OperationIn]
+) -> Operation:
+    require(request, CHANGE)
+    operation = services.update_operation(request.user, _operation(operation_id), payload)
+    return _operation(operation.pk)
+
+
+@router.delete("/operations/{operation_id}", response={204: None}, summary="Delete an operation")
+def delete_operation(request: HttpRequest, operation_id: int) -> Status[None]:
+    require(request, CHANGE)
+    services.delete_operation(request.user, _operation(operation_id))
+    return Status(204, None)

@@ -8,9 +8,9 @@ and cannot plan a loop, so any line that would close one is refused with the loo
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 
 from andon.catalog.models import AlternativeWorkCenter, BomLine, Item, Operation, UnitOfMeasure
 from andon.core import services as core
@@ -39,6 +39,8 @@ OPERATION_FIELDS = frozenset(
 # Any constant works: it only has to be the same for every process that edits the structure.
 _STRUCTURE_LOCK_KEY = 0x414E444F4E424F4D
 
+M = TypeVar("M", bound=models.Model)
+
 
 def _only(data: Mapping[str, Any], allowed: frozenset[str], what: str) -> dict[str, Any]:
     """Refuse unknown field names instead of silently ignoring a typo."""
@@ -47,8 +49,51 @@ def _only(data: Mapping[str, Any], allowed: frozenset[str], what: str) -> dict[s
         raise ValidationFailed(
             f"{what} has no field {', '.join(unknown)}.",
             [Problem(message="Unknown field.", column=name) for name in unknown],
+            code="unknown_field",
         )
     return dict(data)
+
+
+def reference(model: type[M], value: Any, column: str) -> M | None:
+    """A referenced record given as itself or by its key (SKU for items, code otherwise).
+
+    The API, forms and imports all name records by key; an unknown key is a located problem.
+    """
+    if value is None or value == "" or isinstance(value, model):
+        return value or None
+    key = "sku" if model is Item else "code"
+    found = model._default_manager.filter(**{key: str(value)}).first()
+    if found is None:
+        label = model._meta.verbose_name
+        raise ValidationFailed(
+            f"There is no {label} with {key} {value!r}.",
+            [Problem(message=f"Unknown {label} {value!r}.", column=column)],
+            code=f"unknown_{model._meta.model_name}",
+        )
+    return found
+
+
+def required_reference(model: type[M], value: Any, column: str) -> M:
+    """Like `reference`, for a reference that must be given."""
+    found = reference(model, value, column)
+    if found is None:
+        raise ValidationFailed(
+            f"The {column.replace('_', ' ')} is required.",
+            [Problem(message="Required.", column=column)],
+        )
+    return found
+
+
+def _values(
+    model: type[models.Model], data: Mapping[str, Any], allowed: frozenset[str], what: str
+) -> dict[str, Any]:
+    """Checked field names, with foreign keys given by key resolved to records."""
+    values = _only(data, allowed, what)
+    for name, value in values.items():
+        field = model._meta.get_field(name)
+        if isinstance(field, models.ForeignKey):
+            values[name] = reference(field.related_model, value, name)
+    return values
 
 
 def _saved(user: Any, instance: Any, changes: dict[str, Any] | None = None) -> Any:
@@ -68,13 +113,13 @@ def _saved(user: Any, instance: Any, changes: dict[str, Any] | None = None) -> A
 @transaction.atomic
 def create_unit(user: Any, data: Mapping[str, Any]) -> UnitOfMeasure:
     """Add a unit of measure; its code must be new."""
-    return _saved(user, UnitOfMeasure(**_only(data, UNIT_FIELDS, "A unit")))  # type: ignore[no-any-return]
+    return _saved(user, UnitOfMeasure(**_values(UnitOfMeasure, data, UNIT_FIELDS, "A unit")))  # type: ignore[no-any-return]
 
 
 @transaction.atomic
 def update_unit(user: Any, unit: UnitOfMeasure, changes: Mapping[str, Any]) -> UnitOfMeasure:
     """Change a unit. Its dimension is fixed once items use it: their quantities would lie."""
-    changes = _only(changes, UNIT_FIELDS, "A unit")
+    changes = _values(UnitOfMeasure, changes, UNIT_FIELDS, "A unit")
     if "dimension" in changes and changes["dimension"] != unit.dimension and unit.item_set.exists():
         raise Conflict(
             f"Unit {unit.code} is used by items; its dimension cannot change.", code="in_use"
@@ -112,13 +157,13 @@ def convert(quantity: Decimal, from_uom: UnitOfMeasure, to_uom: UnitOfMeasure) -
 @transaction.atomic
 def create_item(user: Any, data: Mapping[str, Any]) -> Item:
     """Add an item; the SKU must be new and the lot-size rule must have its parameters."""
-    return _saved(user, Item(**_only(data, ITEM_FIELDS, "An item")))  # type: ignore[no-any-return]
+    return _saved(user, Item(**_values(Item, data, ITEM_FIELDS, "An item")))  # type: ignore[no-any-return]
 
 
 @transaction.atomic
 def update_item(user: Any, item: Item, changes: Mapping[str, Any]) -> Item:
     """Change an item's fields; the whole record is validated again."""
-    return _saved(user, item, _only(changes, ITEM_FIELDS, "An item"))  # type: ignore[no-any-return]
+    return _saved(user, item, _values(Item, changes, ITEM_FIELDS, "An item"))  # type: ignore[no-any-return]
 
 
 @transaction.atomic
@@ -148,7 +193,10 @@ def loop_through(parent_id: int, component_id: int, ignore_line: int | None = No
     """
     if parent_id == component_id:
         return [parent_id, parent_id]
-    edges = BomLine.objects.exclude(pk=ignore_line).values_list("parent_id", "component_id")
+    lines = BomLine.objects.all()
+    if ignore_line is not None:
+        lines = lines.exclude(pk=ignore_line)
+    edges = lines.values_list("parent_id", "component_id")
     path = path_between(children_map(edges), component_id, parent_id)
     return [parent_id, *path] if path else []
 
@@ -201,10 +249,15 @@ def add_bom_line(
 @transaction.atomic
 def update_bom_line(user: Any, line: BomLine, changes: Mapping[str, Any]) -> BomLine:
     """Change a line; moving it to another parent or component is checked for loops too."""
-    changes = _only(changes, BOM_LINE_FIELDS, "A BOM line")
+    changes = _values(BomLine, changes, BOM_LINE_FIELDS, "A BOM line")
     _lock_structure()
     parent = changes.get("parent", line.parent)
     component = changes.get("component", line.component)
+    if parent is None or component is None:
+        raise ValidationFailed(
+            "A BOM line needs a parent and a component.",
+            [Problem(message="Required.", column="parent" if parent is None else "component")],
+        )
     _refuse_cycle(parent.pk, component.pk, ignore_line=line.pk)
     return core.update(user, line, changes)
 
@@ -221,13 +274,13 @@ def remove_bom_line(user: Any, line: BomLine) -> None:
 @transaction.atomic
 def create_operation(user: Any, data: Mapping[str, Any]) -> Operation:
     """Add an operation to an item's routing; its sequence number must be free on that item."""
-    return _saved(user, Operation(**_only(data, OPERATION_FIELDS, "An operation")))  # type: ignore[no-any-return]
+    return _saved(user, Operation(**_values(Operation, data, OPERATION_FIELDS, "An operation")))  # type: ignore[no-any-return]
 
 
 @transaction.atomic
 def update_operation(user: Any, operation: Operation, changes: Mapping[str, Any]) -> Operation:
     """Change an operation; a new sequence number must also be free."""
-    changes = _only(changes, OPERATION_FIELDS, "An operation")
+    changes = _values(Operation, changes, OPERATION_FIELDS, "An operation")
     return _saved(user, operation, changes)  # type: ignore[no-any-return]
 
 

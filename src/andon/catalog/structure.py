@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db.models.expressions import RawSQL
 
@@ -116,7 +117,7 @@ def _nodes(item_ids: RawSQL) -> dict[int, Node]:
     return {row[0]: Node(*row) for row in rows}
 
 
-def _edges(lines: Iterable[BomLine]) -> list[Edge]:
+def _edges(lines: Iterable[tuple[Any, ...]]) -> list[Edge]:
     return [Edge(*row) for row in lines]
 
 
