@@ -1,0 +1,58 @@
+"""Material requirements planning: what to make and buy, how much and when, and for whom.
+
+`plan(MrpProblem) -> MrpResult` is the one entry point. `item_record` gives the time-phased record
+of one item on request and `top_level_pegging` traces an order up to the customer demand it serves.
+"""
+
+from andon.engines.mrp.model import (
+    EPSILON,
+    BomLine,
+    FirmPlannedOrder,
+    Forecast,
+    Item,
+    LotSizeRule,
+    MrpProblem,
+    PlanningCalendar,
+    Procurement,
+    ReceiptKind,
+    SalesDemand,
+    ScheduledReceipt,
+)
+from andon.engines.mrp.pegging import top_level_pegging
+from andon.engines.mrp.planner import plan
+from andon.engines.mrp.record import TimePhasedRecord, item_record
+from andon.engines.mrp.result import (
+    ExceptionKind,
+    MrpException,
+    MrpResult,
+    MrpStatus,
+    Peg,
+    PegKind,
+    PlannedOrder,
+)
+
+__all__ = [
+    "EPSILON",
+    "BomLine",
+    "ExceptionKind",
+    "FirmPlannedOrder",
+    "Forecast",
+    "Item",
+    "LotSizeRule",
+    "MrpException",
+    "MrpProblem",
+    "MrpResult",
+    "MrpStatus",
+    "Peg",
+    "PegKind",
+    "PlannedOrder",
+    "PlanningCalendar",
+    "Procurement",
+    "ReceiptKind",
+    "SalesDemand",
+    "ScheduledReceipt",
+    "TimePhasedRecord",
+    "item_record",
+    "plan",
+    "top_level_pegging",
+]

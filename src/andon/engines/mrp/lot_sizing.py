@@ -1,0 +1,71 @@
+"""How much to order when a net requirement is not covered: the lot-size rules.
+
+Each rule sees the uncovered net requirements from the one being served onwards, so that rules
+which look ahead (lot-for-lot groups a day's requirements, the period rule covers N working days)
+can sum them; the planner then lets the order's excess cover the following requirements.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from andon.engines.mrp.model import Item, LotSizeRule
+
+DAYS_PER_YEAR = 365.0
+
+
+def round_up(quantity: float, multiple: float) -> float:
+    """The smallest multiple of `multiple` >= quantity (quantity itself when multiple is 0)."""
+    if multiple <= 0:
+        return quantity
+    return math.ceil(quantity / multiple - 1e-9) * multiple
+
+
+def economic_order_quantity(item: Item, annual_demand: float) -> float:
+    """EOQ = sqrt(2·D·S/H): D yearly demand, S cost per order, H yearly holding cost per unit."""
+    holding = item.standard_cost * item.holding_rate_percent / 100.0
+    if annual_demand <= 0 or holding <= 0:
+        return 0.0
+    return math.sqrt(2.0 * annual_demand * item.order_cost / holding)
+
+
+class LotSizer:
+    """One item's rule with its parameters resolved once, applied to each uncovered requirement."""
+
+    __slots__ = ("eoq", "high", "low", "min_qty", "multiple", "period", "rule", "size")
+
+    def __init__(self, item: Item, annual_demand: float) -> None:
+        self.rule = item.lot_size_rule
+        self.multiple = item.multiple
+        self.min_qty = item.min_qty
+        self.size = item.lot_size or 0.0
+        self.period = int(item.lot_size or 0)
+        self.eoq = 0.0
+        if self.rule == LotSizeRule.EOQ:
+            self.eoq = economic_order_quantity(item, annual_demand)
+        self.low = round_up(item.min_qty, item.multiple)
+        high = item.max_qty or 0.0
+        if item.multiple > 0:
+            high = math.floor(high / item.multiple + 1e-9) * item.multiple
+        self.high = high
+
+    def quantity(self, nets: Sequence[tuple[int, float, int]], k: int, open_qty: float) -> float:
+        """The order to create for nets[k], of which `open_qty` is still uncovered."""
+        rule = self.rule
+        if rule == LotSizeRule.FIXED:
+            return self.size
+        day = nets[k][0]
+        # Lot-for-lot, min/max and EOQ size one order per day; the period rule covers N days.
+        until = day + (self.period if rule == LotSizeRule.PERIOD else 1)
+        need = open_qty
+        j = k + 1
+        n = len(nets)
+        while j < n and nets[j][0] < until:
+            need += nets[j][1]
+            j += 1
+        if rule == LotSizeRule.MIN_MAX:
+            return min(max(round_up(need, self.multiple), self.low), self.high)
+        if rule == LotSizeRule.EOQ:
+            need = max(need, self.eoq)
+        return round_up(max(need, self.min_qty), self.multiple)
