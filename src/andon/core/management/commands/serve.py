@@ -1,0 +1,88 @@
+"""`andon serve`: run Andon with a production WSGI server, static files included.
+
+Waitress is pure Python and runs the same on Linux, macOS and Windows, which is what a plant's
+spare server tends to be; WhiteNoise serves the static files straight from the installed packages
+(`WHITENOISE_USE_FINDERS`), so there is no `collectstatic` step and no separate web server needed.
+"""
+
+from argparse import ArgumentParser
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
+
+PROXY_HEADERS = "x-forwarded-for x-forwarded-host x-forwarded-proto x-forwarded-port"
+
+
+def url_for(addr: str, port: int) -> str:
+    """The address people type into a browser for a listening address."""
+    host = addr
+    if addr in {"0.0.0.0", "::", ""}:
+        import socket
+
+        host = socket.gethostname()
+    elif ":" in addr:
+        host = f"[{addr}]"
+    return f"http://{host}:{port}/"
+
+
+def pending_migrations() -> int:
+    """Migrations not yet applied: serving an old schema would fail on the first page."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    executor = MigrationExecutor(connection)
+    return len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+
+
+class Command(BaseCommand):
+    help = "Serve Andon on a production-grade WSGI server (waitress) with its static files."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument(
+            "--addr",
+            default="127.0.0.1",
+            help="Address to listen on (default 127.0.0.1; 0.0.0.0 for all).",
+        )
+        parser.add_argument("--port", type=int, default=8000, help="Port (default 8000).")
+        parser.add_argument(
+            "--threads", type=int, default=8, help="Requests served at the same time (default 8)."
+        )
+        parser.add_argument(
+            "--trusted-proxy",
+            default="",
+            help="Address of a reverse proxy whose X-Forwarded-* headers are believed "
+            "(e.g. 127.0.0.1); without it those headers are removed.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        import waitress
+
+        from andon.wsgi import application
+
+        if options["threads"] < 1:
+            raise CommandError("--threads must be at least 1")
+        if not 0 < options["port"] < 65536:
+            raise CommandError("--port must be between 1 and 65535")
+        pending = pending_migrations()
+        if pending:
+            raise CommandError(
+                f"The database needs {pending} migration(s) first: run `andon migrate`."
+            )
+        proxy: dict[str, Any] = {"clear_untrusted_proxy_headers": True}
+        if options["trusted_proxy"]:
+            proxy.update(
+                trusted_proxy=options["trusted_proxy"], trusted_proxy_headers=PROXY_HEADERS
+            )
+        self.stdout.write(
+            f"Andon is serving on {url_for(options['addr'], options['port'])} "
+            f"({options['threads']} threads). Press Ctrl+C to stop."
+        )
+        self.stdout.flush()
+        waitress.serve(
+            application,
+            host=options["addr"],
+            port=options["port"],
+            threads=options["threads"],
+            ident="Andon",
+            **proxy,
+        )
