@@ -27,13 +27,75 @@ SAMPLE: dict[str, list[list[str]]] = {
     "skills": [["code", "name"], ["weld", "Welding"], ["assemble", "Assembly"]],
     "certifications": [["code", "name", "validity_months"], ["FORKLIFT", "Forklift licence", "24"]],
     "items": [
-        ["sku", "name", "uom", "procurement", "lead_time_days", "lot_size_rule", "lot_size",
-         "min_qty", "max_qty", "multiple", "safety_stock", "standard_cost", "category", "description",
-         "order_cost"],
-        ["PUMP", "Pump assembly", "pcs", "make", "2", "lot_for_lot", "", "", "", "", "5", "310", "Pumps", "Our pump, \"classic\"", ""],
-        ["HOUSING", "Pump housing", "pcs", "make", "3", "fixed", "50", "", "", "", "", "95.25", "", "", ""],
+        [
+            "sku",
+            "name",
+            "uom",
+            "procurement",
+            "lead_time_days",
+            "lot_size_rule",
+            "lot_size",
+            "min_qty",
+            "max_qty",
+            "multiple",
+            "safety_stock",
+            "standard_cost",
+            "category",
+            "description",
+            "order_cost",
+        ],
+        [
+            "PUMP",
+            "Pump assembly",
+            "pcs",
+            "make",
+            "2",
+            "lot_for_lot",
+            "",
+            "",
+            "",
+            "",
+            "5",
+            "310",
+            "Pumps",
+            'Our pump, "classic"',
+            "",
+        ],
+        [
+            "HOUSING",
+            "Pump housing",
+            "pcs",
+            "make",
+            "3",
+            "fixed",
+            "50",
+            "",
+            "",
+            "",
+            "",
+            "95.25",
+            "",
+            "",
+            "",
+        ],
         ["SHAFT", "Shaft", "pcs", "make", "1", "", "", "", "", "", "", "12", "", "", ""],
-        ["BAR", "Steel bar", "kg", "buy", "10", "min_max", "", "100", "500", "10", "50", "2.40", "Raw", "", "40"],
+        [
+            "BAR",
+            "Steel bar",
+            "kg",
+            "buy",
+            "10",
+            "min_max",
+            "",
+            "100",
+            "500",
+            "10",
+            "50",
+            "2.40",
+            "Raw",
+            "",
+            "40",
+        ],
         ["SCREW", "Screw M6", "pcs", "buy", "5", "eoq", "", "", "", "", "", "0.05", "", "", "25"],
     ],
     "bom": [
@@ -45,7 +107,15 @@ SAMPLE: dict[str, list[list[str]]] = {
         ["SHAFT", "BAR", "0.25", "0"],
     ],
     "routings": [
-        ["sku", "sequence", "work_center", "setup_minutes", "run_minutes_per_unit", "skill", "crew_size"],
+        [
+            "sku",
+            "sequence",
+            "work_center",
+            "setup_minutes",
+            "run_minutes_per_unit",
+            "skill",
+            "crew_size",
+        ],
         ["PUMP", "10", "ASM1", "15", "12", "assemble", "2"],
         ["HOUSING", "10", "CNC1", "30", "4.5", "", ""],
         ["HOUSING", "20", "ASM1", "0", "1", "weld", "1"],
@@ -56,7 +126,11 @@ SAMPLE: dict[str, list[list[str]]] = {
         ["W1", "Ana Lima", "weld:3;assemble:2", "EARLY", "FORKLIFT:2025-06-01/2027-05-31"],
         ["W2", "Bo Chen", "assemble:1", "LATE", ""],
     ],
-    "customers": [["code", "name", "priority"], ["ACME", "Acme Industrial", "2"], ["BETA", "Beta GmbH", ""]],
+    "customers": [
+        ["code", "name", "priority"],
+        ["ACME", "Acme Industrial", "2"],
+        ["BETA", "Beta GmbH", ""],
+    ],
     "suppliers": [["code", "name"], ["STEELCO", "Steel Co"]],
     "supplier_items": [
         ["supplier", "sku", "lead_time_days", "price", "min_order_qty", "preferred"],
@@ -84,7 +158,11 @@ SAMPLE: dict[str, list[list[str]]] = {
         ["order_number", "supplier", "sku", "quantity", "due_date", "order_date"],
         ["PO-1", "STEELCO", "BAR", "300", "2026-02-20", "2026-02-01"],
     ],
-    "forecasts": [["sku", "date", "quantity"], ["PUMP", "2026-04-01", "40"], ["PUMP", "2026-05-01", "45"]],
+    "forecasts": [
+        ["sku", "date", "quantity"],
+        ["PUMP", "2026-04-01", "40"],
+        ["PUMP", "2026-05-01", "45"],
+    ],
 }
 
 
@@ -96,8 +174,12 @@ def csv_text(rows: list[list[str]]) -> bytes:
 
 def write_sample(folder: Path, overrides: dict[str, list[list[str]] | None] | None = None) -> Path:
     """Write the sample files; `overrides` replaces (or with None, leaves out) some of them."""
+    return write_files(folder, {**SAMPLE, **(overrides or {})})
+
+
+def write_files(folder: Path, files: dict[str, list[list[str]] | None]) -> Path:
+    """Write exactly these files (name without .csv -> rows) into `folder`."""
     folder.mkdir(parents=True, exist_ok=True)
-    files = {**SAMPLE, **(overrides or {})}
     for name, rows in files.items():
         if rows is not None:
             (folder / f"{name}.csv").write_bytes(csv_text(rows))
@@ -113,9 +195,27 @@ def wipe() -> None:
     from andon.people.models import Certification, Skill, Worker
     from andon.plant.models import Calendar, Location, Shift, WorkCenter
 
-    for model in (StockMove, StockBalance, Lot, SalesOrder, PurchaseOrder, Forecast, SupplierItem,
-                  Customer, Supplier, Worker, Operation, BomLine, Item, Certification, Skill,
-                  WorkCenter, Calendar, Shift, UnitOfMeasure):
+    for model in (
+        StockMove,
+        StockBalance,
+        Lot,
+        SalesOrder,
+        PurchaseOrder,
+        Forecast,
+        SupplierItem,
+        Customer,
+        Supplier,
+        Worker,
+        Operation,
+        BomLine,
+        Item,
+        Certification,
+        Skill,
+        WorkCenter,
+        Calendar,
+        Shift,
+        UnitOfMeasure,
+    ):
         model.objects.all().delete()
     for location in Location.objects.filter(parent__isnull=False):
         location.delete()

@@ -16,7 +16,7 @@ from andon.orders.models import Forecast, PurchaseOrderLine, SalesOrderLine
 from andon.partners.models import Customer, Supplier, SupplierItem
 from andon.people.models import Certification, Skill, Worker, WorkerCertification
 from andon.plant.models import Calendar, Location, Shift, WorkCenter
-from andon.transfer.formats import LIST, REF, FileSpec, format_value
+from andon.transfer.formats import LIST, REF, Column, FileSpec, format_value
 from andon.transfer.loading import REGISTRIES
 from andon.transfer.sources import Tables
 from andon.transfer.specs import OPEN_PO_STATUSES, SPECS
@@ -24,26 +24,30 @@ from andon.transfer.specs import OPEN_PO_STATUSES, SPECS
 
 def _plain_rows(spec: FileSpec, objects: Iterable[Any]) -> list[list[str]]:
     """Columns read straight off the model; a reference shows the code of what it points to."""
-    getters: list[Callable[[Any], str]] = []
-    for column in spec.columns:
-        if column.kind == REF:
-            key = REGISTRIES[column.ref][1]
-            getters.append(
-                lambda o, a=column.attr, k=key: (
-                    getattr(getattr(o, a), k) if getattr(o, a + "_id") is not None else ""
-                )
-            )
-        elif column.kind != LIST:
-            getters.append(lambda o, a=column.attr: format_value(getattr(o, a)))
-        else:
-            getters.append(lambda o, a=column.attr: getattr(o, "_export_" + a))
+    getters = [_getter(column) for column in spec.columns]
     return [[get(o) for get in getters] for o in objects]
+
+
+def _getter(column: Column) -> Callable[[Any], str]:
+    attr = column.attr
+    if column.kind == REF:
+        key = REGISTRIES[column.ref][1]
+
+        def reference(o: Any) -> str:
+            return getattr(getattr(o, attr), key) if getattr(o, attr + "_id") is not None else ""
+
+        return reference
+    if column.kind == LIST:
+        # Lists are joined beforehand (see _calendars, _workers) as `_export_<column>`.
+        return lambda o: str(getattr(o, "_export_" + attr))
+    return lambda o: format_value(getattr(o, attr))
 
 
 def _calendars() -> list[Any]:
     calendars = list(Calendar.objects.prefetch_related("shifts").order_by("code"))
     for calendar in calendars:
-        calendar._export_shifts = ";".join(sorted(s.code for s in calendar.shifts.all()))
+        shifts = ";".join(sorted(s.code for s in calendar.shifts.all()))
+        setattr(calendar, "_export_shifts", shifts)  # noqa: B010
     return calendars
 
 
@@ -58,12 +62,13 @@ def _workers() -> list[Any]:
     )
     for worker in workers:
         levels = sorted((s.skill.code, s.level) for s in worker.skill_levels.all())
-        worker._export_skills = ";".join(f"{code}:{level}" for code, level in levels)
-        worker._export_certifications = ";".join(
+        setattr(worker, "_export_skills", ";".join(f"{c}:{n}" for c, n in levels))  # noqa: B010
+        certificates_text = ";".join(
             f"{c.certification.code}:{c.issued_on.isoformat()}/"
             + (c.expires_on.isoformat() if c.expires_on else "")
             for c in worker.certifications.all()
         )
+        setattr(worker, "_export_certifications", certificates_text)  # noqa: B010
     return workers
 
 

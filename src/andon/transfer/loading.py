@@ -76,11 +76,11 @@ class Context:
 
     today: dt.date
     problems: list[Problem] = field(default_factory=list)
-    registries: dict[str, dict[str, Any]] = field(default_factory=dict)
+    registries: dict[str, dict[Any, Any]] = field(default_factory=dict)
     steps: list[tuple[str, Step]] = field(default_factory=list)
     counts: dict[str, Counts] = field(default_factory=dict)
 
-    def registry(self, name: str) -> dict[str, Any]:
+    def registry(self, name: str) -> dict[Any, Any]:
         """Code -> instance for a registry, loaded from the database once, on first use."""
         if name not in self.registries:
             model, key, _ = REGISTRIES[name]
@@ -157,6 +157,8 @@ def parse_rows(table: RawTable, spec: FileSpec, ctx: Context) -> list[Row] | Non
 def field_default(model: type[models.Model], attr: str) -> Any:
     """What a blank cell means for a field: its default, else null, else empty text."""
     f = model._meta.get_field(attr)
+    if not isinstance(f, models.Field):
+        return None
     if f.has_default():
         return f.get_default()
     return None if f.null else ""

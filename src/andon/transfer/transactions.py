@@ -150,9 +150,9 @@ LINE_FIELDS = ("sku", "quantity", "due_date", "unit_price")
 def load_orders(spec: FileSpec, rows: list[Row], ctx: Context, kind: OrderKind) -> None:
     """Group rows by order number; upsert the orders, then replace each order's lines."""
     counts = ctx.counts.setdefault(spec.name, Counts())
-    manager = kind.order_model._default_manager
-    line_manager = kind.line_model._default_manager
-    orders: dict[str, Any] = {o.number: o for o in manager.all()}  # type: ignore[attr-defined]
+    manager: Any = kind.order_model._default_manager
+    line_manager: Any = kind.line_model._default_manager
+    orders: dict[str, Any] = {o.number: o for o in manager.all()}
     old_lines: dict[tuple[str, int], Any] = {
         (li.order.number, li.line): li for li in line_manager.select_related("order")
     }
@@ -161,8 +161,11 @@ def load_orders(spec: FileSpec, rows: list[Row], ctx: Context, kind: OrderKind) 
         if row.raw.get("order_number"):
             groups[row.raw["order_number"]].append(row)
     present = [c for c in kind.header if rows and c in rows[0].raw]
-    new_orders, changed_orders = [], []
-    new_lines, changed_lines, keep = [], [], set()
+    new_orders: list[Any] = []
+    changed_orders: list[Any] = []
+    new_lines: list[Any] = []
+    changed_lines: list[Any] = []
+    keep: set[tuple[str, int]] = set()
     for number, group in groups.items():
         first = group[0]
         for row in group[1:]:
@@ -240,7 +243,7 @@ def _order_lines(
             continue
         numbers[number] = row.number
         key = (order.number, number)
-        line = old_lines.get(key)
+        line: Any = old_lines.get(key)
         item = ctx.resolve(spec, row, "sku")
         if line is None:
             line = kind.line_model(order=order, line=number)
