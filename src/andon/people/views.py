@@ -1,10 +1,47 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
-from django.urls import reverse
+"""Pages of the people context: workers with their skills and certificates, skills, certifications.
 
-from andon.core.detail import render_detail
-from andon.core.listing import Column, ListPage, render_list
-from andon.people.models import Skill, Worker
+Thin: read with few queries, hand writes to `andon.people.services`, check the capability on
+every page. Certificate status (valid, expiring within 30 days, expired) is computed for today.
+"""
+
+from django.db.models import Count, Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from andon.accounts.permissions import requires
+from andon.accounts.roles import can
+from andon.core.errors import DomainError
+from andon.core.listing import Column, Filter, ListPage, render_list
+from andon.people import services
+from andon.people.forms import (
+    CertificateForm,
+    CertificationForm,
+    SkillForm,
+    SkillLevelsForm,
+    WorkerForm,
+)
+from andon.people.models import (
+    EXPIRY_WARNING_DAYS,
+    Certification,
+    Skill,
+    Worker,
+    WorkerCertification,
+)
+from andon.plant.models import Shift
+from andon.plant.pages import delete_page, form_page, form_values, record_page, show_problems
+
+CHANGE = "people.change"
+
+
+# --- workers ------------------------------------------------------------------------------------
+
+
+def _shifts() -> list[tuple[str, str]]:
+    return [(s.code, s.name) for s in Shift.objects.order_by("start_time", "code")]
+
 
 WORKERS = ListPage(
     title="Workers",
@@ -14,30 +51,321 @@ WORKERS = ListPage(
         Column("Name", "name", sort="name"),
         Column("Shift", "shift.name", sort="shift__code"),
         Column("Skills", lambda w: ", ".join(str(s) for s in w.skill_levels.all())),
+        Column("Status", lambda w: "active" if w.active else "inactive", badge=True),
     ],
-    search_fields=["code", "name", "skill_levels__skill__code"],
+    search_fields=["code", "name", "badge", "skill_levels__skill__code"],
+    filters=[Filter("shift", "Shift", "shift__code", _shifts)],
     default_sort="code",
     detail_url=lambda w: reverse("people:worker-detail", args=[w.pk]),
+    create_url_name="people:worker-create",
+    create_capability=CHANGE,
 )
 
 
+@requires("view")
 def worker_list(request: HttpRequest) -> HttpResponse:
     return render_list(request, WORKERS)
 
 
-def worker_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    worker = get_object_or_404(Worker, pk=pk)
-    return render_detail(request, worker, title=str(worker), back_url=reverse("people:worker-list"))
+def _worker_page(
+    request: HttpRequest,
+    worker: Worker,
+    skills_form: SkillLevelsForm | None = None,
+    certificate_form: CertificateForm | None = None,
+) -> HttpResponse:
+    today = timezone.localdate()
+    levels = list(worker.skill_levels.select_related("skill"))
+    certificates = [
+        {"held": held, "status": held.status_on(today)}
+        for held in worker.certifications.select_related("certification").order_by(
+            "certification__code", "-issued_on"
+        )
+    ]
+    change = can(request.user, CHANGE)
+    if change and skills_form is None:
+        skills_form = SkillLevelsForm(
+            skills=list(Skill.objects.order_by("code")),
+            levels={ws.skill_id: ws.level for ws in levels},
+        )
+    return render(
+        request,
+        "people/worker_detail.html",
+        {
+            "worker": worker,
+            "levels": levels,
+            "certificates": certificates,
+            "warning_days": EXPIRY_WARNING_DAYS,
+            "skills_form": skills_form,
+            "certificate_form": certificate_form or (CertificateForm() if change else None),
+            "can_change": change,
+        },
+    )
 
+
+@requires("view")
+def worker_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    worker = get_object_or_404(Worker.objects.select_related("shift"), pk=pk)
+    return _worker_page(request, worker)
+
+
+@require_POST
+@requires(CHANGE)
+def worker_skills(request: HttpRequest, pk: int) -> HttpResponse:
+    worker = get_object_or_404(Worker, pk=pk)
+    form = SkillLevelsForm(request.POST, skills=list(Skill.objects.order_by("code")), levels={})
+    if form.is_valid():
+        try:
+            services.set_worker_skills(request.user, worker, form.levels())
+        except DomainError as exc:
+            show_problems(form, exc)
+        else:
+            return redirect("people:worker-detail", pk=pk)
+    return _worker_page(request, worker, skills_form=form)
+
+
+@require_POST
+@requires(CHANGE)
+def worker_certificate_add(request: HttpRequest, pk: int) -> HttpResponse:
+    worker = get_object_or_404(Worker, pk=pk)
+    form = CertificateForm(request.POST, instance=WorkerCertification(worker=worker))
+    if form.is_valid():
+        try:
+            services.add_certification(
+                request.user,
+                worker,
+                form.cleaned_data["certification"],
+                form.cleaned_data["issued_on"],
+                form.cleaned_data["expires_on"],
+            )
+        except DomainError as exc:
+            show_problems(form, exc)
+        else:
+            return redirect("people:worker-detail", pk=pk)
+    return _worker_page(request, worker, certificate_form=form)
+
+
+@require_POST
+@requires(CHANGE)
+def worker_certificate_remove(request: HttpRequest, pk: int, certificate_id: int) -> HttpResponse:
+    held = get_object_or_404(WorkerCertification, pk=certificate_id, worker_id=pk)
+    services.remove_certification(request.user, held)
+    return redirect("people:worker-detail", pk=pk)
+
+
+@requires(CHANGE)
+def worker_create(request: HttpRequest) -> HttpResponse:
+    return form_page(
+        request,
+        WorkerForm(request.POST or None),
+        title="New worker",
+        cancel_url=reverse("people:worker-list"),
+        save=lambda form: services.create_worker(request.user, form_values(form)),
+        done=lambda w: reverse("people:worker-detail", args=[w.pk]),
+    )
+
+
+@requires(CHANGE)
+def worker_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    worker = get_object_or_404(Worker, pk=pk)
+    return form_page(
+        request,
+        WorkerForm(request.POST or None, instance=Worker.objects.get(pk=pk)),
+        title=f"Edit {worker}",
+        cancel_url=reverse("people:worker-detail", args=[pk]),
+        save=lambda form: services.update_worker(request.user, worker, form_values(form)),
+        done=lambda w: reverse("people:worker-detail", args=[w.pk]),
+    )
+
+
+@requires(CHANGE)
+def worker_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    worker = get_object_or_404(Worker, pk=pk)
+    return delete_page(
+        request,
+        worker,
+        delete=lambda: services.delete_worker(request.user, worker),
+        cancel_url=reverse("people:worker-detail", args=[pk]),
+        done_url=reverse("people:worker-list"),
+        cascades="their skill levels and certificates",
+    )
+
+
+# --- skills -------------------------------------------------------------------------------------
 
 SKILLS = ListPage(
     title="Skills",
-    queryset=lambda: Skill.objects.all(),
-    columns=[Column("Code", "code", sort="code"), Column("Name", "name", sort="name")],
+    queryset=lambda: Skill.objects.annotate(n_workers=Count("worker_levels", distinct=True)),
+    columns=[
+        Column("Code", "code", sort="code", link=True),
+        Column("Name", "name", sort="name"),
+        Column("Workers", "n_workers", sort="n_workers", numeric=True),
+    ],
     search_fields=["code", "name"],
     default_sort="code",
+    detail_url=lambda s: reverse("people:skill-detail", args=[s.pk]),
+    create_url_name="people:skill-create",
+    create_capability=CHANGE,
 )
 
 
+@requires("view")
 def skill_list(request: HttpRequest) -> HttpResponse:
     return render_list(request, SKILLS)
+
+
+@requires("view")
+def skill_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    skill = get_object_or_404(Skill, pk=pk)
+    holders = skill.worker_levels.select_related("worker").order_by("-level", "worker__code")
+    change = can(request.user, CHANGE)
+    return record_page(
+        request,
+        skill,
+        title=f"{skill.code} · {skill.name}",
+        back_url=reverse("people:skill-list"),
+        edit_url=reverse("people:skill-edit", args=[pk]) if change else "",
+        delete_url=reverse("people:skill-delete", args=[pk]) if change else "",
+        related=[
+            {
+                "title": "Workers with this skill",
+                "headers": ["Worker", "Name", "Level"],
+                "rows": [(ws.worker.code, ws.worker.name, ws.level) for ws in holders],
+            }
+        ],
+    )
+
+
+@requires(CHANGE)
+def skill_create(request: HttpRequest) -> HttpResponse:
+    return form_page(
+        request,
+        SkillForm(request.POST or None),
+        title="New skill",
+        cancel_url=reverse("people:skill-list"),
+        save=lambda form: services.create_skill(request.user, form_values(form)),
+        done=lambda s: reverse("people:skill-detail", args=[s.pk]),
+    )
+
+
+@requires(CHANGE)
+def skill_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    skill = get_object_or_404(Skill, pk=pk)
+    return form_page(
+        request,
+        SkillForm(request.POST or None, instance=Skill.objects.get(pk=pk)),
+        title=f"Edit skill {skill}",
+        cancel_url=reverse("people:skill-detail", args=[pk]),
+        save=lambda form: services.update_skill(request.user, skill, form_values(form)),
+        done=lambda s: reverse("people:skill-detail", args=[s.pk]),
+    )
+
+
+@requires(CHANGE)
+def skill_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    skill = get_object_or_404(Skill, pk=pk)
+    return delete_page(
+        request,
+        skill,
+        delete=lambda: services.delete_skill(request.user, skill),
+        cancel_url=reverse("people:skill-detail", args=[pk]),
+        done_url=reverse("people:skill-list"),
+    )
+
+
+# --- certifications -----------------------------------------------------------------------------
+
+CERTIFICATIONS = ListPage(
+    title="Certifications",
+    subtitle=f"Certificates expiring within {EXPIRY_WARNING_DAYS} days are flagged.",
+    queryset=lambda: Certification.objects.annotate(n_holders=Count("holders", distinct=True)),
+    columns=[
+        Column("Code", "code", sort="code", link=True),
+        Column("Name", "name", sort="name"),
+        Column("Validity (months)", "validity_months", sort="validity_months", numeric=True),
+        Column("Certificates", "n_holders", sort="n_holders", numeric=True),
+    ],
+    search_fields=["code", "name"],
+    default_sort="code",
+    detail_url=lambda c: reverse("people:certification-detail", args=[c.pk]),
+    create_url_name="people:certification-create",
+    create_capability=CHANGE,
+)
+
+
+@requires("view")
+def certification_list(request: HttpRequest) -> HttpResponse:
+    return render_list(request, CERTIFICATIONS)
+
+
+@requires("view")
+def certification_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    certification = get_object_or_404(
+        Certification.objects.prefetch_related(
+            Prefetch(
+                "holders",
+                queryset=WorkerCertification.objects.select_related("worker").order_by(
+                    "expires_on"
+                ),
+            )
+        ),
+        pk=pk,
+    )
+    today = timezone.localdate()
+    change = can(request.user, CHANGE)
+    return record_page(
+        request,
+        certification,
+        title=f"{certification.code} · {certification.name}",
+        back_url=reverse("people:certification-list"),
+        edit_url=reverse("people:certification-edit", args=[pk]) if change else "",
+        delete_url=reverse("people:certification-delete", args=[pk]) if change else "",
+        related=[
+            {
+                "title": "Holders",
+                "headers": ["Worker", "Name", "Issued", "Expires", "Status"],
+                "rows": [
+                    (h.worker.code, h.worker.name, h.issued_on, h.expires_on, h.status_on(today))
+                    for h in certification.holders.all()
+                ],
+            }
+        ],
+    )
+
+
+@requires(CHANGE)
+def certification_create(request: HttpRequest) -> HttpResponse:
+    return form_page(
+        request,
+        CertificationForm(request.POST or None),
+        title="New certification",
+        cancel_url=reverse("people:certification-list"),
+        save=lambda form: services.create_certification(request.user, form_values(form)),
+        done=lambda c: reverse("people:certification-detail", args=[c.pk]),
+    )
+
+
+@requires(CHANGE)
+def certification_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    certification = get_object_or_404(Certification, pk=pk)
+    return form_page(
+        request,
+        CertificationForm(request.POST or None, instance=Certification.objects.get(pk=pk)),
+        title=f"Edit certification {certification}",
+        cancel_url=reverse("people:certification-detail", args=[pk]),
+        save=lambda form: services.update_certification(
+            request.user, certification, form_values(form)
+        ),
+        done=lambda c: reverse("people:certification-detail", args=[c.pk]),
+    )
+
+
+@requires(CHANGE)
+def certification_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    certification = get_object_or_404(Certification, pk=pk)
+    return delete_page(
+        request,
+        certification,
+        delete=lambda: services.delete_certification(request.user, certification),
+        cancel_url=reverse("people:certification-detail", args=[pk]),
+        done_url=reverse("people:certification-list"),
+    )

@@ -1,6 +1,7 @@
 """Read a stored calendar into the calendar engine: the one way pages and planners get hours."""
 
 import datetime as dt
+from dataclasses import dataclass
 
 from andon.engines.calendar import (
     ExtraWindow,
@@ -40,7 +41,19 @@ def working_calendar(calendar: Calendar, first_day: dt.date, last_day: dt.date) 
     )
 
 
-def hours_by_day(calendar: Calendar, first_day: dt.date, days: int) -> list[dict[str, object]]:
+@dataclass(frozen=True)
+class DayHours:
+    """One day's working windows (clipped to the day) for display."""
+
+    day: dt.date
+    windows: list[str]
+    hours: float
+    working: bool
+    closed: bool
+    reason: str
+
+
+def hours_by_day(calendar: Calendar, first_day: dt.date, days: int) -> list[DayHours]:
     """Working windows and hours per day for the next `days` days, for pages."""
     last_day = first_day + dt.timedelta(days=days - 1)
     result: WorkingTime = working_time(
@@ -52,7 +65,7 @@ def hours_by_day(calendar: Calendar, first_day: dt.date, days: int) -> list[dict
             date__range=(first_day, last_day), kind=CalendarException.Kind.CLOSED
         )
     }
-    rows: list[dict[str, object]] = []
+    rows: list[DayHours] = []
     for offset in range(days):
         day = first_day + dt.timedelta(days=offset)
         start, end = (
@@ -66,15 +79,15 @@ def hours_by_day(calendar: Calendar, first_day: dt.date, days: int) -> list[dict
         ]
         minutes = sum(int((b - a).total_seconds() // 60) for a, b in windows)
         rows.append(
-            {
-                "day": day,
-                "windows": [
+            DayHours(
+                day=day,
+                windows=[
                     f"{a:%H:%M}-{b:%H:%M}" if b < end else f"{a:%H:%M}-24:00" for a, b in windows
                 ],
-                "hours": minutes / 60,
-                "working": day in result.working_days,
-                "closed": day in closed,
-                "reason": closed.get(day, ""),
-            }
+                hours=minutes / 60,
+                working=day in result.working_days,
+                closed=day in closed,
+                reason=closed.get(day, ""),
+            )
         )
     return rows

@@ -49,6 +49,11 @@ class Shift(models.Model):
         end = self.end_time.hour * 60 + self.end_time.minute
         return (end - start) % (24 * 60) - self.break_minutes
 
+    @property
+    def hours(self) -> float:
+        """Working hours per occurrence, break excluded."""
+        return self.minutes / 60
+
 
 class Calendar(models.Model):
     """When a work center (or the plant) can work: its shifts, less holidays, plus exceptions."""
