@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.utils import timezone
 
 from andon.catalog.models import Item
@@ -27,6 +27,7 @@ from andon.core import audit
 from andon.core.errors import Conflict, Problem, ValidationFailed
 from andon.core.services import create as create_audited
 from andon.inventory.models import Lot, StockBalance, StockMove
+from andon.inventory.queries import ledger_total, on_hand, on_hand_by_item
 from andon.plant.models import Location
 
 Kind = StockMove.Kind
@@ -37,6 +38,9 @@ MAX_PLACES = 4  # matches fields.QTY_DIGITS
 INBOUND = frozenset({Kind.OPENING, Kind.RECEIPT, Kind.PRODUCTION})
 OUTBOUND = frozenset({Kind.ISSUE, Kind.BACKFLUSH, Kind.SCRAP, Kind.SHIPMENT})
 NEEDS_REASON = frozenset({Kind.SCRAP, Kind.ADJUSTMENT})
+
+# Read-side helpers live in `queries` and are offered here too, so callers need one import.
+__all__ = ["ledger_total", "on_hand", "on_hand_by_item"]
 
 
 def fmt(quantity: Decimal) -> str:
@@ -585,47 +589,3 @@ def load_opening_balances(
     counts = {"moves": len(moves), "rows": len(rows)}
     audit.record_import(user, label or "Opening balances", counts)
     return counts
-
-
-# --- queries ---------------------------------------------------------------------------------
-
-
-def on_hand(
-    item: Item,
-    location: Location | None = None,
-    lot: Lot | None = None,
-    *,
-    nettable_only: bool = False,
-) -> Decimal:
-    """Stock on hand of an item, everywhere or at one location (and lot), from the balances."""
-    balances = StockBalance.objects.filter(item=item)
-    if location is not None:
-        balances = balances.filter(location=location)
-    if lot is not None:
-        balances = balances.filter(lot=lot)
-    if nettable_only:
-        balances = balances.filter(location__nettable=True)
-    total = balances.aggregate(total=Sum("quantity"))["total"]
-    return total if total is not None else ZERO
-
-
-def on_hand_by_item(*, nettable_only: bool = True) -> dict[int, Decimal]:
-    """On-hand per item id in one query, for planning: only nettable locations by default."""
-    balances = StockBalance.objects.all()
-    if nettable_only:
-        balances = balances.filter(location__nettable=True)
-    return {
-        row["item_id"]: row["total"]
-        for row in balances.values("item_id").annotate(total=Sum("quantity")).order_by()
-    }
-
-
-def ledger_total(item: Item, location: Location | None = None, lot: Lot | None = None) -> Decimal:
-    """The sum of moves: what the balance must equal. Used by checks and tests."""
-    moves = StockMove.objects.filter(item=item)
-    if location is not None:
-        moves = moves.filter(location=location)
-    if lot is not None:
-        moves = moves.filter(lot=lot)
-    total = moves.aggregate(total=Sum("quantity"))["total"]
-    return total if total is not None else ZERO
