@@ -1,0 +1,136 @@
+"""`solve()` and `reschedule()`: the engine's two entry points.
+
+Both run the same pipeline: a constructive schedule in milliseconds (the warm start), the full
+CP-SAT model started from it (which proves optimality on small problems and gives the lower bound
+on all), then large-neighbourhood search for the remaining time when the full model has not
+closed the gap. Every schedule that leaves this module has passed the independent checker; a
+schedule that does not is a bug and raises, rather than reaching the shop floor.
+"""
+
+from __future__ import annotations
+
+from ortools.sat.python import cp_model
+
+from andon.engines.scheduling.checker import check, evaluate
+from andon.engines.scheduling.heuristic import best_constructive
+from andon.engines.scheduling.lns import improve
+from andon.engines.scheduling.model import Model, horizon
+from andon.engines.scheduling.problem import Problem
+from andon.engines.scheduling.result import Result, Schedule, Status
+
+# Above this many operations the full model gets only part of the time and our own LNS the rest.
+# Measured on Taillard 30x20 to 100x20 (docs/benchmarks.md): up to 2,000 operations, CP-SAT's own
+# portfolio (which runs its LNS inside) started from our hint does better than our outer LNS, so
+# the outer loop is kept for the larger plant-sized problems where the full model stalls.
+LNS_ABOVE_OPERATIONS = 2500
+FULL_MODEL_SHARE_WITH_LNS = 0.5
+
+
+class CheckerError(AssertionError):
+    """The solver returned a schedule the checker rejects: a modelling bug, never user error."""
+
+
+def _checked(problem: Problem, schedule: Schedule) -> Schedule:
+    violations = check(problem, schedule)
+    if violations:
+        raise CheckerError(f"{len(violations)} violation(s), first: {violations[0]}")
+    return schedule
+
+
+def _run(
+    problem: Problem,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    previous: Schedule | None,
+    stability: int,
+) -> Result:
+    if time_limit <= 0 or workers < 1:
+        raise ValueError("time_limit must be positive and workers at least 1")
+
+    def score(schedule: Schedule) -> int | None:
+        if check(problem, schedule):
+            return None
+        value = evaluate(problem, schedule)
+        if previous is not None and stability:
+            moved = previous.by_operation
+            value += stability * sum(
+                abs(a.start - moved[a.operation].start)
+                for a in schedule.assignments
+                if a.operation in moved
+            )
+        return value
+
+    warm = best_constructive(problem, score)
+    if previous is not None and score(previous) is not None:
+        value = score(previous)
+        if value is not None and (warm is None or value <= warm[1]):
+            warm = (previous, value)
+    model = Model(problem, horizon(problem, warm[0] if warm else None))
+    if previous is not None:
+        model.add_stability(previous, stability)
+    model.cp.minimize(model.objective_expr())
+    if warm is not None:
+        model.hint(model.cp, warm[0])
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    large = len(problem.operations) > LNS_ABOVE_OPERATIONS
+    share = FULL_MODEL_SHARE_WITH_LNS if warm is not None and large else 1.0
+    solver.parameters.max_time_in_seconds = time_limit * share
+    status = solver.solve(model.cp)
+    if status == cp_model.MODEL_INVALID:
+        return Result(Status.INVALID, message=model.cp.validate())
+    if status == cp_model.INFEASIBLE:
+        return Result(Status.INFEASIBLE, message="no schedule satisfies every constraint")
+    bound = round(solver.best_objective_bound) if status != cp_model.UNKNOWN else None
+    best = warm
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        found = model.read(solver, model.cp)
+        value = round(solver.objective_value)
+        if best is None or value <= best[1]:
+            best = (found, value)
+    if best is None:
+        return Result(Status.UNKNOWN, message="no schedule found in the time limit")
+    if status == cp_model.OPTIMAL:
+        return Result(Status.OPTIMAL, _checked(problem, best[0]), best[1], best[1])
+    rest = time_limit - solver.wall_time
+    if large and rest > 0.1:
+        outcome = improve(model, best[0], best[1], rest, workers, seed)
+        best = (outcome.schedule, outcome.objective)
+        if outcome.proved_optimal:
+            bound = best[1]
+    proved = bound is not None and bound >= best[1]
+    return Result(
+        Status.OPTIMAL if proved else Status.FEASIBLE,
+        _checked(problem, best[0]),
+        best[1],
+        bound,
+    )
+
+
+def solve(problem: Problem, time_limit: float = 10.0, workers: int = 2, seed: int = 0) -> Result:
+    """The best schedule found in `time_limit` seconds on `workers` threads.
+
+    The problem is already validated (building it raises ProblemError naming the operation at
+    fault), so INFEASIBLE here means the constraints conflict in combination (e.g. locks and due
+    capacity), and UNKNOWN that no schedule was found in time.
+    """
+    return _run(problem, time_limit, workers, seed, None, 0)
+
+
+def reschedule(
+    problem: Problem,
+    previous: Schedule,
+    time_limit: float = 5.0,
+    workers: int = 2,
+    seed: int = 0,
+    stability: int = 1,
+) -> Result:
+    """A new schedule after a change (a breakdown, a rush order) that moves as little as it can.
+
+    Started and locked operations are fixed in `problem` itself. The objective adds `stability`
+    per minute each operation's start moves from `previous`, so the planner weighs disruption
+    on the floor against the objective; operations new in `problem` are placed freely.
+    """
+    return _run(problem, time_limit, workers, seed, previous, stability)
