@@ -82,7 +82,7 @@ class WorkerSkill(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.skill.code}:{self.level}"
+        return f"worker {self.worker.code} ({self.skill.code} level {self.level})"
 
 
 class WorkerCertification(models.Model):

@@ -50,7 +50,10 @@ WORKERS = ListPage(
         Column("Code", "code", sort="code", link=True),
         Column("Name", "name", sort="name"),
         Column("Shift", "shift.name", sort="shift__code"),
-        Column("Skills", lambda w: ", ".join(str(s) for s in w.skill_levels.all())),
+        Column(
+            "Skills",
+            lambda w: ", ".join(f"{s.skill.code}:{s.level}" for s in w.skill_levels.all()),
+        ),
         Column("Status", lambda w: "active" if w.active else "inactive", badge=True),
     ],
     search_fields=["code", "name", "badge", "skill_levels__skill__code"],
