@@ -26,7 +26,8 @@ def test_demo_prints_a_login_and_creates_a_user_per_role():
     assert "Username:  admin" in output
     password = re.search(r"Password:  (\S+)", output).group(1)
     admin = User.objects.get(username="admin")
-    assert admin.is_superuser and admin.is_staff
+    assert admin.is_superuser
+    assert admin.is_staff
     assert admin.check_password(password)
     for role in ROLES:
         user = User.objects.get(username=role)
@@ -75,12 +76,16 @@ def test_serve_runs_waitress_with_the_options(monkeypatch):
     calls = []
     monkeypatch.setattr(waitress, "serve", lambda app, **kwargs: calls.append((app, kwargs)))
     out = io.StringIO()
-    call_command("serve", "--port", "8123", "--threads", "3", "--trusted-proxy", "127.0.0.1", stdout=out)
-    (app, kwargs), = calls
+    call_command(
+        "serve", "--port", "8123", "--threads", "3", "--trusted-proxy", "127.0.0.1", stdout=out
+    )
+    ((app, kwargs),) = calls
     from andon.wsgi import application
 
     assert app is application
-    assert kwargs["port"] == 8123 and kwargs["threads"] == 3 and kwargs["host"] == "127.0.0.1"
+    assert kwargs["port"] == 8123
+    assert kwargs["threads"] == 3
+    assert kwargs["host"] == "127.0.0.1"
     assert kwargs["trusted_proxy"] == "127.0.0.1"
     assert "x-forwarded-proto" in kwargs["trusted_proxy_headers"]
     assert "http://127.0.0.1:8123/" in out.getvalue()

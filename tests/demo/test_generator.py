@@ -78,17 +78,19 @@ def test_lot_size_rules_are_all_used_with_their_parameters(small_plant):
         if item.lot_size_rule in {"fixed", "period"}:
             assert item.lot_size
         if item.lot_size_rule == "min_max":
-            assert item.max_qty and item.max_qty >= item.min_qty
+            assert item.max_qty
+            assert item.max_qty >= item.min_qty
         if item.lot_size_rule == "eoq":
-            assert item.order_cost and item.standard_cost
+            assert item.order_cost
+            assert item.standard_cost
 
 
 def test_whole_number_units_get_whole_quantities(small_plant):
     units = {item.sku: item.uom for item in small_plant.items}
     quantities = [(s.item, s.quantity) for s in small_plant.stock]
     quantities += [(b.component, b.quantity) for b in small_plant.bom_lines]
-    quantities += [(l.item, l.quantity) for o in small_plant.sales_orders for l in o.lines]
-    quantities += [(l.item, l.quantity) for o in small_plant.purchase_orders for l in o.lines]
+    quantities += [(ln.item, ln.quantity) for o in small_plant.sales_orders for ln in o.lines]
+    quantities += [(ln.item, ln.quantity) for o in small_plant.purchase_orders for ln in o.lines]
     for sku, quantity in quantities:
         assert quantity > 0
         if units[sku] == "pcs":
@@ -97,9 +99,11 @@ def test_whole_number_units_get_whole_quantities(small_plant):
 
 def test_the_plant_has_decisions_waiting(small_plant, today):
     """Late sales orders, overdue purchase orders, certificates expiring soon and one expired."""
-    assert any(l.due_date < today for o in small_plant.sales_orders for l in o.lines)
-    assert max(l.due_date for o in small_plant.sales_orders for l in o.lines) <= today + dt.timedelta(days=77)
-    assert any(l.due_date < today for o in small_plant.purchase_orders for l in o.lines)
+    assert any(ln.due_date < today for o in small_plant.sales_orders for ln in o.lines)
+    assert max(
+        ln.due_date for o in small_plant.sales_orders for ln in o.lines
+    ) <= today + dt.timedelta(days=77)
+    assert any(ln.due_date < today for o in small_plant.purchase_orders for ln in o.lines)
     expiries = [c[2] for w in small_plant.workers for c in w.certificates]
     assert sum(1 for day in expiries if day < today) == 1
     assert any(today <= day <= today + dt.timedelta(days=30) for day in expiries)
@@ -120,7 +124,9 @@ def test_holidays_include_moving_feasts():
 def test_check_refuses_a_cycle(today):
     plant = generate("small", seed=3, today=today)
     line = plant.bom_lines[-1]
-    plant.bom_lines.append(type(line)(line.component, line.parent, 999, line.quantity, line.scrap_percent, None))
+    plant.bom_lines.append(
+        type(line)(line.component, line.parent, 999, line.quantity, line.scrap_percent, None)
+    )
     with pytest.raises(ValueError, match="cycle"):
         check(plant)
 
@@ -139,5 +145,7 @@ def test_large_plant_is_deep_and_big(today):
     assert counts["work_centers"] == 200
     demands = counts["sales_order_lines"] + counts["forecasts"]
     assert 18_000 <= demands <= 22_000
-    codes = low_level_codes([i.sku for i in plant.items], [(b.parent, b.component) for b in plant.bom_lines])
+    codes = low_level_codes(
+        [i.sku for i in plant.items], [(b.parent, b.component) for b in plant.bom_lines]
+    )
     assert max(codes.values()) == 9

@@ -26,15 +26,21 @@ def test_counts_match_the_generated_plant(loaded_plant):
     assert SupplierItem.objects.count() == counts["supplier_items"]
     assert CalendarException.objects.filter(kind="closed").exists()
     assert Location.objects.filter(kind="bin", parent__kind="zone").exists()
-    assert WorkerCertification.objects.count() == sum(len(w.certificates) for w in loaded_plant.workers)
+    assert WorkerCertification.objects.count() == sum(
+        len(w.certificates) for w in loaded_plant.workers
+    )
 
 
 def test_stock_balances_equal_the_sum_of_their_moves(loaded_plant):
     moves = {
         (row["item"], row["location"], row["lot"]): row["total"]
-        for row in StockMove.objects.values("item", "location", "lot").annotate(total=Sum("quantity"))
+        for row in StockMove.objects.values("item", "location", "lot").annotate(
+            total=Sum("quantity")
+        )
     }
-    balances = {(b.item_id, b.location_id, b.lot_id): b.quantity for b in StockBalance.objects.all()}
+    balances = {
+        (b.item_id, b.location_id, b.lot_id): b.quantity for b in StockBalance.objects.all()
+    }
     assert balances == moves
     assert all(quantity > Decimal("0") for quantity in balances.values())
     assert not StockBalance.objects.filter(item__lot_tracked=True, lot__isnull=True).exists()
@@ -62,3 +68,24 @@ def test_the_demo_is_one_audited_import(loaded_plant):
     entry = AuditEntry.objects.get(action=AuditEntry.Action.IMPORT)
     assert "Kestrel" in entry.object_repr
     assert entry.changes["items"] == loaded_plant.counts()["items"]
+
+
+def test_each_phase_bar_reaches_its_total(db, small_plant):
+    from andon.demo import services
+
+    bars = []
+
+    class Bar:
+        def __init__(self, label, total):
+            self.label, self.total, self.done = label, total, 0
+            bars.append(self)
+
+        def update(self, n=1):
+            self.done += n
+
+        def close(self):
+            pass
+
+    services.load(small_plant, progress=Bar)
+    assert len(bars) == len(services.WRITE_PHASES)
+    assert [(b.label, b.done) for b in bars] == [(b.label, b.total) for b in bars]

@@ -74,8 +74,8 @@ DATA_MODELS: tuple[type[models.Model], ...] = (
 
 def existing_data() -> dict[str, int]:
     """Rows already in the database, by model, for the models a demo would write (0s left out)."""
-    counts = {model._meta.verbose_name_plural: model._default_manager.count() for model in DATA_MODELS}
-    return {str(name): count for name, count in counts.items() if count}
+    counts = {str(m._meta.verbose_name_plural): m._default_manager.count() for m in DATA_MODELS}
+    return {name: count for name, count in counts.items() if count}
 
 
 class _Loader:
@@ -103,7 +103,7 @@ class _Loader:
             "Plant",
             len(p.units)
             + len(p.shifts)
-            + len(p.calendars) * 2
+            + sum(1 + len(c.shifts) for c in p.calendars)
             + sum(len(c.closed) for c in p.calendars)
             + len(p.work_centers)
             + len(p.locations),
