@@ -249,8 +249,13 @@ def gross_requirements(
     Items are visited by low-level code, so a shared part is complete before its own components
     are computed: linear in the number of lines however often parts repeat.
     """
-    quantity = _positive(quantity)
     levels, children = _levels(structure, on)
+    return _gross(levels, children, top_id, _positive(quantity))
+
+
+def _gross(
+    levels: dict[int, int], children: dict[int, list[Edge]], top_id: int, quantity: Decimal
+) -> dict[int, Decimal]:
     required: dict[int, Decimal] = defaultdict(Decimal)
     required[top_id] = quantity
     for item_id in sorted(levels, key=levels.__getitem__):
@@ -448,8 +453,8 @@ def cost_rollup(
     item costs its components (with scrap) plus its routing: run time per unit, and setup once per
     batch spread over the quantity this roll-up needs of it (summed over every parent).
     """
-    required = gross_requirements(structure, top_id, quantity, on)
     levels, children = _levels(structure, on)
+    required = _gross(levels, children, top_id, _positive(quantity))
     unit: dict[int, Decimal] = {}
     parts: dict[int, tuple[Decimal, Decimal, Decimal]] = {}
     for item_id in sorted(levels, key=levels.__getitem__, reverse=True):
