@@ -96,16 +96,18 @@ def import_tables(
     ctx = Context(today=today or timezone.localdate(), problems=list(read_problems))
     loaders = _loaders()
     ordered = sorted(tables, key=lambda t: LOAD_ORDER[t.name])
-    for table in ordered:
-        spec = BY_NAME[table.name]
-        rows = parse_rows(table, spec, ctx)
-        if rows is not None:
-            loaders[spec.name](spec, rows, ctx, user)
-        if progress is not None:
-            progress(f"checking {spec.filename}", 2 * len(ordered))
-    if ctx.problems:
-        raise _rejected(ctx.problems)
+    # Checks and writes share one transaction: the records read for validation are the rows
+    # updated, and a rejection leaves no trace at all (not even a half-created lot).
     with transaction.atomic():
+        for table in ordered:
+            spec = BY_NAME[table.name]
+            rows = parse_rows(table, spec, ctx)
+            if rows is not None:
+                loaders[spec.name](spec, rows, ctx, user)
+            if progress is not None:
+                progress(f"checking {spec.filename}", 2 * len(ordered))
+        if ctx.problems:
+            raise _rejected(ctx.problems)
         for name, step in ctx.steps:
             step()
             if progress is not None:
