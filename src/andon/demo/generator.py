@@ -24,6 +24,7 @@ from andon.demo.spec import (
     UnitSpec,
     WorkCenterSpec,
     WorkerSpec,
+    money,
 )
 from andon.engines.bom import low_level_codes
 
@@ -38,11 +39,6 @@ class Context:
 
 
 Phase = Callable[[DemoPlant, Context], None]
-
-
-def money(value: float) -> Decimal:
-    """Prices and rates with cents (sub-cent prices keep four places, e.g. grease per gram)."""
-    return Decimal(f"{value:.2f}") if value >= 1 else Decimal(f"{value:.4f}")
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

@@ -11,7 +11,14 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from andon.demo import vocabulary
-from andon.demo.spec import BomLineSpec, DemoPlant, ItemSpec, OperationSpec, SupplierItemSpec
+from andon.demo.spec import (
+    BomLineSpec,
+    DemoPlant,
+    ItemSpec,
+    OperationSpec,
+    SupplierItemSpec,
+    money,
+)
 from andon.demo.vocabulary import FAMILIES, BuyTemplate, Family
 
 if TYPE_CHECKING:
@@ -32,49 +39,63 @@ def _buy_items(size_count: int, rng: random.Random) -> list[tuple[ItemSpec, BuyT
     """Bought items, one template at a time in turn so that a small plant has every kind."""
     queues: list[tuple[BuyTemplate, list[str]]] = []
     for template in vocabulary.BUY_TEMPLATES:
-        names = [
-            template.pattern.format(a, b) for a in template.params[0] for b in template.params[1]
-        ]
-        rng.shuffle(names)
+        first, second = template.params
+        # Vary the first parameter fastest, so a few items already cover many shapes or sizes.
+        names: list[str] = []
+        for shift in range(len(second)):
+            block = [
+                template.pattern.format(a, second[(n + shift) % len(second)])
+                for n, a in enumerate(first)
+            ]
+            rng.shuffle(block)
+            names += block
         queues.append((template, names))
-    prefixes = {"raw": "RM", "component": "PP", "consumable": "CS"}
     counters: dict[str, int] = defaultdict(int)
     result: list[tuple[ItemSpec, BuyTemplate]] = []
-    round_ = 0
+    taken = [0] * len(queues)
     while len(result) < size_count:
-        for template, names in queues:
-            if len(result) == size_count:
-                break
-            base = names[round_ % len(names)]
-            name = base if round_ < len(names) else f"{base}, spec {round_ // len(names) + 1}"
-            prefix = prefixes[template.kind]
-            counters[prefix] += 1
-            lead = {"raw": (10, 30), "component": (5, 25), "consumable": (3, 10)}[template.kind]
-            if template.group in {"Casting", "Motor"}:
-                lead = (20, 45)
-            item = ItemSpec(
-                sku=f"{prefix}-{counters[prefix]:05d}",
-                name=name,
-                category=template.category,
-                uom=template.uom,
-                procurement="buy",
-                level=-1,
-                family=template.group,
-                kind=template.kind,
-                lead_time_days=rng.randint(*lead),
-                lot_tracked=template.lot_tracked,
-                shelf_life_days=template.shelf_life_days,
-                standard_cost=_price(rng, template),
-            )
-            result.append((item, template))
-        round_ += 1
+        # Distinct names first; numbered specs only once every template has run out of names.
+        all_used = all(taken[n] >= len(names) for n, (_, names) in enumerate(queues))
+        for n, (template, names) in enumerate(queues):
+            for _ in range(template.weight):
+                if len(result) == size_count or (taken[n] >= len(names) and not all_used):
+                    break
+                base = names[taken[n] % len(names)]
+                spec = taken[n] // len(names)
+                taken[n] += 1
+                result.append(
+                    (
+                        _bought(
+                            rng, template, base + (f", spec {spec + 1}" if spec else ""), counters
+                        ),
+                        template,
+                    )
+                )
     return result
 
 
-def _price(rng: random.Random, template: BuyTemplate) -> Decimal:
-    from andon.demo.generator import money
-
-    return money(rng.uniform(*template.price))
+def _bought(
+    rng: random.Random, template: BuyTemplate, name: str, counters: dict[str, int]
+) -> ItemSpec:
+    prefix = {"raw": "RM", "component": "PP", "consumable": "CS"}[template.kind]
+    counters[prefix] += 1
+    lead = {"raw": (10, 30), "component": (5, 25), "consumable": (3, 10)}[template.kind]
+    if template.group in {"Casting", "Motor"}:
+        lead = (20, 45)
+    return ItemSpec(
+        sku=f"{prefix}-{counters[prefix]:05d}",
+        name=name,
+        category=template.category,
+        uom=template.uom,
+        procurement="buy",
+        level=-1,
+        family=template.group,
+        kind=template.kind,
+        lead_time_days=rng.randint(*lead),
+        lot_tracked=template.lot_tracked,
+        shelf_life_days=template.shelf_life_days,
+        standard_cost=money(rng.uniform(*template.price)),
+    )
 
 
 def _make_items(plant: DemoPlant, ctx: "Context") -> list[list[ItemSpec]]:
@@ -144,6 +165,17 @@ def _raw_group(part_name: str) -> str:
         if any(word in lowered for word in words):
             return group
     return "Steel bar"
+
+
+CASTING_WORDS = ("impeller", "volute", "valve body", "bonnet", "cover", "disc", "diffuser")
+
+
+def _matching_raw(part_name: str, candidates: list[str], name_of: dict[str, str]) -> list[str]:
+    """The castings made for this part (an impeller from an impeller casting), if any."""
+    lowered = part_name.lower().replace("body half", "valve body").replace("wedge", "disc")
+    word = next((w for w in CASTING_WORDS if w in lowered or w.split()[-1] in lowered), "bracket")
+    matching = [sku for sku in candidates if word and word in name_of[sku]]
+    return matching or candidates
 
 
 class _Bom:
@@ -251,6 +283,7 @@ def build_catalog(plant: DemoPlant, ctx: "Context") -> None:
     levels = _make_items(plant, ctx)
     pool: dict[str, list[str]] = defaultdict(list)
     group_of: dict[str, str] = {}
+    name_of = {item.sku: item.name.lower() for item, _ in bought}
     for item, template in bought:
         pool[template.group].append(item.sku)
         group_of[item.sku] = template.group
@@ -295,7 +328,8 @@ def build_catalog(plant: DemoPlant, ctx: "Context") -> None:
                 group = _raw_group(item.name)
                 low, high, places = vocabulary.BOM_QUANTITY[group]
                 scrap = f"{rng.uniform(1, 5):.1f}" if group != "Casting" else "0"
-                bom.add(item.sku, rng.choice(pool[group]), _qty(rng, low, high, places), scrap)
+                raw = rng.choice(_matching_raw(item.name, pool[group], name_of))
+                bom.add(item.sku, raw, _qty(rng, low, high, places), scrap)
                 if rng.random() < 0.3:
                     bom.add(item.sku, rng.choice(fittings), ONE)
                 continue

@@ -9,6 +9,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 
+def money(value: float) -> Decimal:
+    """Prices and rates with cents (sub-cent prices keep four places, e.g. grease per gram)."""
+    return Decimal(f"{value:.2f}") if value >= 1 else Decimal(f"{value:.4f}")
+
+
 @dataclass(frozen=True)
 class Size:
     """How big a demo plant is; the counts are targets the generator lands close to."""
@@ -143,7 +148,7 @@ class ItemSpec:
     category: str
     uom: str
     procurement: str  # "make" or "buy"
-    level: int  # the BOM level it was generated for (0 = finished good)
+    level: int  # BOM level it was made for (0 = finished good); -1: bought, usable on any level
     family: str
     kind: str  # finished, assembly, part, or a bought kind (raw, component, consumable)
     lead_time_days: int

@@ -83,6 +83,7 @@ class BuyTemplate:
     price: tuple[float, float]
     lot_tracked: bool = False
     shelf_life_days: int | None = None
+    weight: int = 1  # items taken per round: castings come in many shapes, grease in few
 
 
 def _numbers(start: int, stop: int, step: int = 1) -> tuple[str, ...]:
@@ -96,7 +97,7 @@ BUY_TEMPLATES: tuple[BuyTemplate, ...] = (
     BuyTemplate("raw", "Casting", "Castings", "pcs", "Casting {0} {1}",
                 (("volute", "valve body", "bonnet", "impeller", "cover", "bracket", "disc",
                   "diffuser"), ("EN-GJL-250", "EN-GJS-400", "CC491K bronze", "1.4408")),
-                (35, 420), lot_tracked=True),
+                (35, 420), lot_tracked=True, weight=3),
     BuyTemplate("raw", "Steel sheet", "Raw materials", "kg", "Steel sheet {0} mm {1}",
                 (("2", "3", "4", "5", "6", "8", "10", "12"), ("S235", "S355", "1.4301")), (1, 6)),
     BuyTemplate("raw", "Steel pipe", "Raw materials", "m", "Steel pipe DN{0} {1}",
