@@ -44,7 +44,9 @@ def _select(spec: str) -> list[str]:
     return names
 
 
-def _engine(shop: JobShop, time_limit: float, workers: int, seed: int) -> tuple[int, int, str, float]:
+def _engine(
+    shop: JobShop, time_limit: float, workers: int, seed: int
+) -> tuple[int, int, str, float]:
     problem = to_problem(shop)
     began = time.perf_counter()
     result = solve(problem, time_limit=time_limit, workers=workers, seed=seed)
@@ -57,7 +59,9 @@ def _engine(shop: JobShop, time_limit: float, workers: int, seed: int) -> tuple[
     return result.objective, result.lower_bound or 0, result.status.value, seconds
 
 
-def _plain(shop: JobShop, time_limit: float, workers: int, seed: int) -> tuple[int, int, str, float]:
+def _plain(
+    shop: JobShop, time_limit: float, workers: int, seed: int
+) -> tuple[int, int, str, float]:
     began = time.perf_counter()
     plain = solve_plain(shop, time_limit, workers, seed)
     seconds = time.perf_counter() - began

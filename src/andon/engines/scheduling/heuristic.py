@@ -41,7 +41,9 @@ class _Lane:
             nxt = self.busy[i] if i < len(self.busy) else None
             lo = ready
             if prev is not None:
-                lo = max(lo, prev[1] + (problem.setup_between(ops[prev[2]], op) if self.setups else 0))
+                lo = max(
+                    lo, prev[1] + (problem.setup_between(ops[prev[2]], op) if self.setups else 0)
+                )
             hi = NEVER
             if nxt is not None:
                 hi = nxt[0] - (problem.setup_between(op, ops[nxt[2]]) if self.setups else 0)
@@ -188,7 +190,9 @@ def construct(problem: Problem, rule: Rule, ready_first: bool) -> Schedule | Non
                 return None
             builder.placed[op.name] = a
     eligible = [
-        (rule(o), o.name) for o in problem.operations if waiting[o.name] == 0 and o.name not in builder.placed
+        (rule(o), o.name)
+        for o in problem.operations
+        if waiting[o.name] == 0 and o.name not in builder.placed
     ]
     for name in builder.placed:
         for s in successors[name]:

@@ -14,6 +14,7 @@ Time is the solver's own: the loop spends the sum of the sub-solves' wall times,
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections import defaultdict
 from dataclasses import dataclass
@@ -46,8 +47,10 @@ def _neighbourhood(model: Model, incumbent: Schedule, size: int, rng: random.Ran
         ordered = sorted(assignments, key=lambda a: a.start)
         first = rng.randrange(0, len(ordered) - size + 1)
         return {a.operation for a in ordered[first : first + size]}
-    key_of = (lambda a: a.resource) if kind < 0.8 else (
-        lambda a: model.problem.operation_by_name[a.operation].job
+    key_of = (
+        (lambda a: a.resource)
+        if kind < 0.8
+        else (lambda a: model.problem.operation_by_name[a.operation].job)
     )
     groups: dict[str, list[str]] = defaultdict(list)
     for a in assignments:
@@ -86,7 +89,7 @@ def _restrict(model: Model, cp: Any, incumbent: Schedule, free: set[str]) -> Non
             lanes["\0" + worker].append(a)
     for items in lanes.values():
         items.sort(key=lambda x: x.start)
-        for x, y in zip(items, items[1:], strict=False):
+        for x, y in itertools.pairwise(items):
             end = get_int(model.ops[x.operation].end.index)
             start = get_int(model.ops[y.operation].start.index)
             cp.add(end <= start)

@@ -13,6 +13,7 @@ OR-Tools has no type stubs, so its objects are `Any` here and nowhere else in th
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -49,6 +50,7 @@ def horizon(problem: Problem, known: Schedule | None = None) -> int:
 class _OpVars:
     start: Any
     end: Any
+    size: Any
     presence: dict[str, Any]  # resource -> literal (or True when there is one mode)
     crew: dict[tuple[int, str], Any]  # (requirement index, worker) -> literal
 
@@ -105,11 +107,14 @@ class Model:
                 m.add_exactly_one(presence.values())
             elif len(op.modes) > 1:
                 m.add(next(iter(presence.values())) == 1)
-            m.add(end == start + sum(size_terms))
+            durations = [mode.duration for mode in op.modes]
+            size = m.new_int_var(min(durations), max(durations), f"d_{op.name}")
+            m.add(size == sum(size_terms))
+            m.add(end == start + size)
             if op.fixed_start is not None:
                 m.add(start == op.fixed_start)
-            crew = self._crew(op, start, end, by_worker)
-            self.ops[op.name] = _OpVars(start, end, presence, crew)
+            crew = self._crew(op, start, size, end, by_worker)
+            self.ops[op.name] = _OpVars(start, end, size, presence, crew)
         for job in p.jobs:
             self.job_end[job.name] = m.new_int_var(job.release, self.horizon, f"c_{job.name}")
             for op in p.job_operations[job.name]:
@@ -117,8 +122,8 @@ class Model:
         for op in p.operations:
             for pred in op.predecessors:
                 m.add(self.ops[pred].end <= self.ops[op.name].start)
-            for job in op.components:
-                m.add(self.job_end[job] <= self.ops[op.name].start)
+            for component in op.components:
+                m.add(self.job_end[component] <= self.ops[op.name].start)
         for name, items in by_resource.items():
             self._resource(name, items)
         for worker in p.workers:
@@ -127,7 +132,7 @@ class Model:
         self._objective()
 
     def _crew(
-        self, op: Operation, start: Any, end: Any, by_worker: dict[str, list[Any]]
+        self, op: Operation, start: Any, size: Any, end: Any, by_worker: dict[str, list[Any]]
     ) -> dict[tuple[int, str], Any]:
         m = self.cp
         crew: dict[tuple[int, str], Any] = {}
@@ -149,7 +154,7 @@ class Model:
             m.add(sum(lits) == used)
             self.used[op.name, name] = used
             by_worker[name].append(
-                m.new_optional_interval_var(start, end - start, end, used, f"wi_{op.name}_{name}")
+                m.new_optional_interval_var(start, size, end, used, f"wi_{op.name}_{name}")
             )
         return crew
 
@@ -263,16 +268,28 @@ class Model:
             by_resource[a.resource].append(a)
             cp.add_hint(get_int(v.start.index), a.start)
             cp.add_hint(get_int(v.end.index), a.end)
+            cp.add_hint(get_int(v.size.index), a.end - a.start)
             for resource, lit in v.presence.items():
                 if not isinstance(lit, int):
                     cp.add_hint(get_bool(lit.index), resource == a.resource)
-            for (_, worker), lit in v.crew.items():
-                cp.add_hint(get_bool(lit.index), worker in a.workers)
+            taken: set[tuple[int, str]] = set()
+            for r, req in enumerate(self.problem.operation_by_name[name].crew):
+                # The same greedy split of the crew over requirements as the heuristic makes.
+                for worker in a.workers:
+                    placed = sum(1 for k in taken if k[0] == r)
+                    if (
+                        placed < req.count
+                        and (r, worker) in v.crew
+                        and worker not in {w for _, w in taken}
+                    ):
+                        taken.add((r, worker))
+            for key, lit in v.crew.items():
+                cp.add_hint(get_bool(lit.index), key in taken)
         for (op_name, worker), lit in self.used.items():
             cp.add_hint(get_bool(lit.index), worker in schedule.by_operation[op_name].workers)
         for resource, items in by_resource.items():
             items.sort(key=lambda x: x.start)
-            pairs = {(x.operation, y.operation) for x, y in zip(items, items[1:], strict=False)}
+            pairs = {(x.operation, y.operation) for x, y in itertools.pairwise(items)}
             for (res, a_name, b_name), lit in self.arcs.items():
                 if res == resource:
                     cp.add_hint(get_bool(lit.index), (a_name, b_name) in pairs)
@@ -289,7 +306,13 @@ class Model:
                 if isinstance(lit, int) or solver.boolean_value(get_bool(lit.index))
             )
             workers = tuple(
-                sorted({w for (_, w), lit in v.crew.items() if solver.boolean_value(get_bool(lit.index))})
+                sorted(
+                    {
+                        w
+                        for (_, w), lit in v.crew.items()
+                        if solver.boolean_value(get_bool(lit.index))
+                    }
+                )
             )
             start = int(solver.value(get_int(v.start.index)))
             end = int(solver.value(get_int(v.end.index)))

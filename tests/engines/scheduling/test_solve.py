@@ -1,0 +1,176 @@
+"""The engine's rules, one small problem each; every schedule goes through the checker."""
+
+from andon.engines.scheduling import (
+    CrewRequirement,
+    Job,
+    Mode,
+    Objective,
+    Operation,
+    Problem,
+    Qualification,
+    Resource,
+    SetupTime,
+    Status,
+    Worker,
+    check,
+    reschedule,
+    solve,
+)
+
+
+def solved(problem, time_limit=2.0):
+    result = solve(problem, time_limit=time_limit, workers=2, seed=1)
+    assert result.schedule is not None, result
+    assert check(problem, result.schedule) == []
+    return result
+
+
+def test_small_job_shop_is_solved_to_optimality(ft3):
+    result = solved(ft3)
+    assert result.status is Status.OPTIMAL
+    assert result.objective == result.lower_bound == 11
+    assert result.schedule.makespan == 11
+
+
+def test_alternative_resource_with_its_own_duration_is_used():
+    ops = tuple(Operation(f"o{i}", f"j{i}", (Mode("fast", 10), Mode("slow", 15))) for i in range(2))
+    p = Problem(
+        jobs=(Job("j0"), Job("j1")),
+        operations=ops,
+        resources=(Resource("fast"), Resource("slow")),
+    )
+    result = solved(p)
+    # One on each machine (makespan 15) beats both on the fast one (20).
+    assert result.objective == 15
+    assert {a.resource for a in result.schedule.assignments} == {"fast", "slow"}
+
+
+def test_operation_does_not_cross_a_break():
+    m = Resource("m", calendar=((0, 100), (160, 400)))
+    ops = (
+        Operation("a", "j", (Mode("m", 60),)),
+        Operation("b", "j", (Mode("m", 60),), predecessors=("a",)),
+    )
+    result = solved(Problem(jobs=(Job("j"),), operations=ops, resources=(m,)))
+    b = result.schedule.by_operation["b"]
+    assert b.start >= 160  # 60..120 would cross the break at 100
+
+
+def test_release_date_and_component_job_precede_the_parent_operation():
+    ops = (
+        Operation("sub", "child", (Mode("m1", 30),)),
+        Operation("assemble", "parent", (Mode("m2", 10),), components=("child",)),
+    )
+    p = Problem(
+        jobs=(Job("child", release=50), Job("parent")),
+        operations=ops,
+        resources=(Resource("m1"), Resource("m2")),
+    )
+    s = solved(p).schedule.by_operation
+    assert s["sub"].start >= 50
+    assert s["assemble"].start >= s["sub"].end
+
+
+def test_crew_needs_a_qualified_certified_worker_on_shift():
+    workers = (
+        Worker("expired", (Qualification("weld", 3, valid_until=20),)),
+        Worker("junior", (Qualification("weld", 1),)),
+        Worker("night", (Qualification("weld", 3),), shifts=((100, 300),)),
+    )
+    op = Operation("weld", "j", (Mode("m", 50),), crew=(CrewRequirement("weld", min_level=2),))
+    p = Problem(jobs=(Job("j"),), operations=(op,), resources=(Resource("m"),), workers=workers)
+    a = solved(p).schedule.by_operation["weld"]
+    assert a.workers == ("night",)
+    assert a.start >= 100
+
+
+def test_crew_of_two_is_never_double_booked():
+    workers = tuple(Worker(n, (Qualification("op"),)) for n in ("a", "b", "c"))
+    ops = tuple(
+        Operation(f"o{i}", f"j{i}", (Mode(f"m{i}", 10),), crew=(CrewRequirement("op", count=2),))
+        for i in range(2)
+    )
+    p = Problem(
+        jobs=(Job("j0"), Job("j1")),
+        operations=ops,
+        resources=(Resource("m0"), Resource("m1")),
+        workers=workers,
+    )
+    result = solved(p)
+    # Three people, two crews of two: the operations cannot run at the same time.
+    assert result.objective == 20
+
+
+def test_sequence_dependent_setups_are_minimised():
+    ops = tuple(
+        Operation(f"o{i}", f"j{i}", (Mode("m", 10),), setup_family=fam)
+        for i, fam in enumerate(["red", "blue", "red", "blue"])
+    )
+    setups = (SetupTime("red", "blue", 30), SetupTime("blue", "red", 30))
+    p = Problem(
+        jobs=tuple(Job(f"j{i}") for i in range(4)),
+        operations=ops,
+        resources=(Resource("m"),),
+        setup_times=setups,
+        objective=Objective(makespan=1, setup=1),
+    )
+    result = solved(p)
+    assert result.schedule.makespan == 70  # both reds, one changeover, both blues
+    assert result.status is Status.OPTIMAL
+
+
+def test_weighted_tardiness_puts_the_urgent_job_first():
+    ops = (Operation("a", "slow", (Mode("m", 50),)), Operation("b", "urgent", (Mode("m", 10),)))
+    p = Problem(
+        jobs=(Job("slow", due=100), Job("urgent", due=10, weight=5)),
+        operations=ops,
+        resources=(Resource("m"),),
+        objective=Objective(makespan=0, tardiness=1),
+    )
+    result = solved(p)
+    assert result.objective == 0
+    assert result.schedule.by_operation["b"].start == 0
+
+
+def test_locked_operation_stays_and_others_fit_around_it():
+    ops = (
+        Operation("locked", "j0", (Mode("m", 20), Mode("n", 5)), fixed_start=0, fixed_resource="m"),
+        Operation("free", "j1", (Mode("m", 10),)),
+    )
+    p = Problem(
+        jobs=(Job("j0"), Job("j1")), operations=ops, resources=(Resource("m"), Resource("n"))
+    )
+    s = solved(p).schedule.by_operation
+    assert (s["locked"].resource, s["locked"].start) == ("m", 0)
+    assert s["free"].start >= 20
+
+
+def test_capacity_two_runs_two_at_once():
+    ops = tuple(Operation(f"o{i}", f"j{i}", (Mode("oven", 30),)) for i in range(4))
+    p = Problem(
+        jobs=tuple(Job(f"j{i}") for i in range(4)),
+        operations=ops,
+        resources=(Resource("oven", capacity=2),),
+    )
+    assert solved(p).objective == 60
+
+
+def test_reschedule_keeps_what_need_not_move(ft3):
+    first = solved(ft3).schedule
+    # Machine m2 is down until 5: the new schedule moves what it must and little else.
+    down = Problem(
+        jobs=ft3.jobs,
+        operations=ft3.operations,
+        resources=(Resource("m0"), Resource("m1"), Resource("m2", calendar=((5, 10_000),))),
+    )
+    result = reschedule(down, first, time_limit=2, stability=1)
+    assert check(down, result.schedule) == []
+    moved = sum(
+        abs(a.start - first.by_operation[a.operation].start) for a in result.schedule.assignments
+    )
+    fresh = solved(down).schedule
+    moved_fresh = sum(
+        abs(a.start - first.by_operation[a.operation].start) for a in fresh.assignments
+    )
+    assert moved <= moved_fresh
+    assert all(a.start >= 5 for a in result.schedule.assignments if a.resource == "m2")
