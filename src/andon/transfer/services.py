@@ -72,6 +72,11 @@ class ImportResult:
 
 
 def _rejected(problems: list[Problem]) -> ValidationFailed:
+    # Files in load order (as found), rows in file order: the list reads like the files do.
+    first_seen: dict[str, int] = {}
+    for problem in problems:
+        first_seen.setdefault(problem.file, len(first_seen))
+    problems = sorted(problems, key=lambda p: (first_seen[p.file], p.row or 0))
     count = len(problems)
     noun = "problem" if count == 1 else "problems"
     return ValidationFailed(
