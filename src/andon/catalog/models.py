@@ -140,6 +140,21 @@ class BomLine(models.Model):
         ordering = ["parent__sku", "position", "id"]
         verbose_name = "BOM line"
         indexes = [models.Index(fields=["component"], name="bomline_component_idx")]
+        # The database also refuses what bulk loads could slip past the services.
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(parent=models.F("component")),
+                name="bomline_not_own_component",
+                violation_error_message="An item cannot be a component of itself.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_from__isnull=True)
+                | models.Q(valid_to__isnull=True)
+                | models.Q(valid_to__gte=models.F("valid_from")),
+                name="bomline_dates_in_order",
+                violation_error_message="The end date is before the start date.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.parent.sku} ← {self.quantity.normalize()} × {self.component.sku}"  # noqa: RUF001 (the sign is meant)
@@ -147,8 +162,6 @@ class BomLine(models.Model):
     def clean(self) -> None:
         if self.parent_id is not None and self.parent_id == self.component_id:
             raise ValidationError({"component": "An item cannot be a component of itself."})
-        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
-            raise ValidationError({"valid_to": "The end date is before the start date."})
 
 
 class Operation(models.Model):
