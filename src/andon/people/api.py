@@ -11,6 +11,7 @@ from typing import Annotated
 
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import FilterLookup, FilterSchema, PatchDict, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -154,7 +155,7 @@ class CertificateOut(Schema):
 
     @staticmethod
     def resolve_status(obj: WorkerCertification) -> str:
-        return obj.status_on(dt.date.today())
+        return obj.status_on(timezone.localdate())
 
 
 class WorkerOut(WorkerIn):
