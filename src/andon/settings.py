@@ -91,6 +91,7 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = config.time_zone()
 USE_I18N = True
 USE_TZ = True
+FORMAT_MODULE_PATH = ["andon.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = ANDON_HOME / "static"

@@ -7,6 +7,7 @@ update (typing in the search box refreshes only the table) comes for free.
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -62,6 +63,13 @@ class ListPage:
     extra_actions: Sequence[tuple[str, str]] = field(default_factory=tuple)
 
 
+def display(value: Any) -> Any:
+    """Quantities without storage noise: 18 not 18.0000, 1,250.5 not 1250.5000."""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), ",f") if value == value else str(value)
+    return value
+
+
 def _resolve(row: Any, attr: str | Callable[[Any], Any]) -> Any:
     if callable(attr):
         return attr(row)
@@ -114,7 +122,7 @@ def render_list(
             "url": page.detail_url(obj) if page.detail_url else "",
             "cells": [
                 {
-                    "value": _resolve(obj, c.attr),
+                    "value": display(_resolve(obj, c.attr)),
                     "numeric": c.numeric,
                     "link": c.link,
                     "badge": c.badge,
