@@ -83,6 +83,15 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, exc.status_code, "http_error", str(exc))
 
 
+@api.exception_handler(Exception)
+def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A bug is still answered in JSON, so clients parse every answer the same way."""
+    import logging
+
+    logging.getLogger("andon.api").exception("unexpected error in %s", request.path)
+    return _error(request, 500, "server_error", "Unexpected error; it has been logged.")
+
+
 def _mount() -> None:
     from andon.accounts.api import router as accounts_router
     from andon.catalog.api import router as catalog_router

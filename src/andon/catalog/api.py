@@ -13,12 +13,13 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import FilterLookup, FilterSchema, PatchDict, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from andon.accounts.permissions import require
 from andon.catalog import services, structure
 from andon.catalog.models import BomLine, Item, Operation, UnitOfMeasure
 from andon.core.errors import NotFound
+from andon.core.pagination import Pagination
 
 router = Router(tags=["catalog"])
 CHANGE = "catalog.change"
@@ -74,7 +75,7 @@ class UnitOut(UnitIn):
 
 
 @router.get("/units", response=list[UnitOut], summary="List units of measure")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_units(request: HttpRequest, dimension: str | None = None) -> QuerySet[UnitOfMeasure]:
     require(request, "view")
     units = UnitOfMeasure.objects.order_by("dimension", "ratio_to_base", "code")
@@ -147,7 +148,7 @@ class ItemFilter(FilterSchema):
 
 
 @router.get("/items", response=list[ItemOut], summary="List items")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_items(request: HttpRequest, filters: Query[ItemFilter]) -> QuerySet[Item]:
     require(request, "view")
     return filters.filter(Item.objects.select_related("uom").order_by("sku"))
@@ -489,7 +490,7 @@ class OperationFilter(FilterSchema):
 
 
 @router.get("/operations", response=list[OperationOut], summary="List routing operations")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_operations(request: HttpRequest, filters: Query[OperationFilter]) -> QuerySet[Operation]:
     require(request, "view")
     return filters.filter(_operations().order_by("item__sku", "sequence"))

@@ -12,10 +12,11 @@ from typing import Annotated
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import FilterLookup, FilterSchema, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from andon.accounts.permissions import require
 from andon.core.errors import NotFound, ValidationFailed
+from andon.core.pagination import Pagination
 from andon.inventory import services
 from andon.inventory.lookups import item_by_sku, location_by_code, lot_by_code
 from andon.inventory.models import Lot, StockBalance, StockMove
@@ -70,7 +71,7 @@ class BalanceFilter(FilterSchema):
 
 
 @router.get("/stock", response=list[BalanceOut], summary="Stock on hand per item, location and lot")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_stock(request: HttpRequest, filters: Query[BalanceFilter]) -> QuerySet[StockBalance]:
     require(request, "view")
     balances = StockBalance.objects.select_related("item__uom", "location", "lot")
@@ -124,7 +125,7 @@ class MoveFilter(FilterSchema):
 @router.get(
     "/stock-moves", response=list[MoveOut], summary="The ledger of stock moves, newest first"
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_moves(request: HttpRequest, filters: Query[MoveFilter]) -> QuerySet[StockMove]:
     require(request, "view")
     moves = StockMove.objects.select_related("item", "location", "lot", "user")
@@ -239,7 +240,7 @@ class LotFilter(FilterSchema):
 
 
 @router.get("/lots", response=list[LotOut], summary="Lots of lot-tracked items")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_lots(request: HttpRequest, filters: Query[LotFilter]) -> QuerySet[Lot]:
     require(request, "view")
     return filters.filter(Lot.objects.select_related("item").order_by("item__sku", "code"))

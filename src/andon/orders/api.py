@@ -13,10 +13,11 @@ from typing import Annotated, Any
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from ninja import FilterLookup, FilterSchema, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from andon.accounts.permissions import require
 from andon.core.errors import NotFound, Problem, ValidationFailed
+from andon.core.pagination import Pagination
 from andon.inventory.api import MoveOut
 from andon.inventory.lookups import item_by_sku, location_by_code, lot_by_code
 from andon.inventory.models import StockMove
@@ -166,7 +167,7 @@ def _sales_order(order_id: int) -> SalesOrder:
 
 
 @router.get("/sales-orders", response=list[SalesOrderOut], summary="List sales orders with lines")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_sales_orders(
     request: HttpRequest, filters: Query[SalesOrderFilter]
 ) -> QuerySet[SalesOrder]:
@@ -298,7 +299,7 @@ def _purchase_order(order_id: int) -> PurchaseOrder:
 
 
 @router.get("/purchase-orders", response=list[PurchaseOrderOut], summary="List purchase orders")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_purchase_orders(
     request: HttpRequest, filters: Query[PurchaseOrderFilter]
 ) -> QuerySet[PurchaseOrder]:
@@ -412,7 +413,7 @@ def _forecast(forecast_id: int) -> Forecast:
 
 
 @router.get("/forecasts", response=list[ForecastOut], summary="List forecasts")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_forecasts(request: HttpRequest, filters: Query[ForecastFilter]) -> QuerySet[Forecast]:
     require(request, "view")
     return filters.filter(Forecast.objects.select_related("item").order_by("date", "item__sku"))

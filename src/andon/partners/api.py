@@ -10,10 +10,11 @@ from typing import Annotated
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import FilterLookup, FilterSchema, PatchDict, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from andon.accounts.permissions import require
 from andon.core.errors import NotFound
+from andon.core.pagination import Pagination
 from andon.partners import services
 from andon.partners.models import Customer, Supplier, SupplierItem
 from andon.plant.records import find
@@ -48,7 +49,7 @@ class PartnerFilter(FilterSchema):
 
 
 @router.get("/customers", response=list[CustomerIn], summary="List customers")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_customers(request: HttpRequest, filters: Query[PartnerFilter]) -> QuerySet[Customer]:
     require(request, "view")
     return filters.filter(Customer.objects.order_by("code"))
@@ -83,7 +84,7 @@ def delete_customer(request: HttpRequest, code: str) -> Status[None]:
 
 
 @router.get("/suppliers", response=list[PartnerIn], summary="List suppliers")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_suppliers(request: HttpRequest, filters: Query[PartnerFilter]) -> QuerySet[Supplier]:
     require(request, "view")
     return filters.filter(Supplier.objects.order_by("code"))
@@ -153,7 +154,7 @@ def _supplier_item(pk: int) -> SupplierItem:
 
 
 @router.get("/supplier-items", response=list[SupplierItemOut], summary="List supplier items")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_supplier_items(
     request: HttpRequest, filters: Query[SupplierItemFilter]
 ) -> QuerySet[SupplierItem]:

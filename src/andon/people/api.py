@@ -13,10 +13,11 @@ from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import FilterLookup, FilterSchema, PatchDict, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from andon.accounts.permissions import require
 from andon.core.errors import NotFound
+from andon.core.pagination import Pagination
 from andon.people import services
 from andon.people.models import Certification, Skill, Worker, WorkerCertification
 from andon.plant.records import find
@@ -39,7 +40,7 @@ class SkillFilter(FilterSchema):
 
 
 @router.get("/skills", response=list[SkillIn], summary="List skills")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_skills(request: HttpRequest, filters: Query[SkillFilter]) -> QuerySet[Skill]:
     require(request, "view")
     return filters.filter(Skill.objects.order_by("code"))
@@ -84,7 +85,7 @@ class CertificationFilter(FilterSchema):
 
 
 @router.get("/certifications", response=list[CertificationIn], summary="List certifications")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_certifications(
     request: HttpRequest, filters: Query[CertificationFilter]
 ) -> QuerySet[Certification]:
@@ -199,7 +200,7 @@ def _workers() -> QuerySet[Worker]:
 
 
 @router.get("/workers", response=list[WorkerOut], summary="List workers")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_workers(request: HttpRequest, filters: Query[WorkerFilter]) -> QuerySet[Worker]:
     """`?skill=WELD&min_level=3` finds who can weld at level 3 or better."""
     require(request, "view")

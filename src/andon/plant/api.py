@@ -11,10 +11,11 @@ from typing import Annotated, Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import FilterLookup, FilterSchema, PatchDict, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from andon.accounts.permissions import require
 from andon.core.errors import NotFound
+from andon.core.pagination import Pagination
 from andon.plant import services
 from andon.plant.models import Calendar, CalendarException, Location, Shift, WorkCenter
 from andon.plant.records import find
@@ -53,7 +54,7 @@ class WorkCenterFilter(FilterSchema):
 
 
 @router.get("/work-centers", response=list[WorkCenterOut], summary="List work centers")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_work_centers(
     request: HttpRequest, filters: Query[WorkCenterFilter]
 ) -> QuerySet[WorkCenter]:
@@ -110,7 +111,7 @@ class ShiftFilter(FilterSchema):
 
 
 @router.get("/shifts", response=list[ShiftOut], summary="List shifts")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_shifts(request: HttpRequest, filters: Query[ShiftFilter]) -> QuerySet[Shift]:
     require(request, "view")
     return filters.filter(Shift.objects.order_by("start_time", "code"))
@@ -189,7 +190,7 @@ def _calendar_fields(data: dict[str, Any]) -> tuple[dict[str, Any], list[str] | 
 
 
 @router.get("/calendars", response=list[CalendarOut], summary="List calendars")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_calendars(request: HttpRequest, filters: Query[CalendarFilter]) -> QuerySet[Calendar]:
     require(request, "view")
     return filters.filter(_calendars()).distinct()
@@ -277,7 +278,7 @@ class LocationFilter(FilterSchema):
 
 
 @router.get("/locations", response=list[LocationOut], summary="List stock locations")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_locations(request: HttpRequest, filters: Query[LocationFilter]) -> QuerySet[Location]:
     require(request, "view")
     return filters.filter(Location.objects.select_related("parent").order_by("code"))
