@@ -161,3 +161,18 @@ def test_location_with_children_cannot_be_deleted(planner, warehouse):
 def test_find_unknown_code_is_not_found(db):
     with pytest.raises(NotFound):
         find(WorkCenter, "NOPE")
+
+
+def test_unsaved_three_level_tree_is_valid_and_a_loop_is_not():
+    """An import validates a whole new warehouse → zone → bin tree before any of it is saved."""
+    from django.core.exceptions import ValidationError
+
+    from andon.plant.models import Location
+
+    warehouse = Location(code="WH", name="Warehouse")
+    zone = Location(code="WH-A", name="Zone A", kind="zone", parent=warehouse)
+    bin_ = Location(code="WH-A-01", name="Bin 1", kind="bin", parent=zone)
+    bin_.clean()  # no error: three unsaved levels are a tree, not a loop
+    warehouse.parent = bin_
+    with pytest.raises(ValidationError, match="inside itself"):
+        bin_.clean()

@@ -168,12 +168,17 @@ class Location(models.Model):
         return self.code
 
     def clean(self) -> None:
+        # Saved locations are told apart by primary key, unsaved ones (an import validating a
+        # whole new tree before writing it) by identity.
+        def key(loc: "Location") -> object:
+            return ("pk", loc.pk) if loc.pk is not None else ("obj", id(loc))
+
+        seen = {key(self)}
         node = self.parent
-        seen: set[int] = set()
         while node is not None:
-            if (self.pk is not None and node.pk == self.pk) or node.pk in seen:
+            if key(node) in seen:
                 raise ValidationError({"parent": "A location cannot be inside itself."})
-            seen.add(node.pk)
+            seen.add(key(node))
             node = node.parent
 
     def path(self) -> list["Location"]:
