@@ -101,6 +101,7 @@ def _mount() -> None:
     from andon.people.api import router as people_router
     from andon.planning.api import router as planning_router
     from andon.plant.api import router as plant_router
+    from andon.production.api import router as production_router
     from andon.scheduling.api import router as scheduling_router
     from andon.transfer.api import router as transfer_router
 
@@ -114,6 +115,7 @@ def _mount() -> None:
     api.add_router("/", transfer_router)
     api.add_router("/", planning_router)
     api.add_router("/", scheduling_router)
+    api.add_router("/", production_router)
 
 
 _mount()

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "andon.orders",
     "andon.planning",
     "andon.scheduling",
+    "andon.production",
     "andon.transfer",
     "andon.demo",
 ]

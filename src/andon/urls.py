@@ -15,6 +15,7 @@ urlpatterns = [
     path("transfer/", include("andon.transfer.urls")),
     path("planning/", include("andon.planning.urls")),
     path("scheduling/", include("andon.scheduling.urls")),
+    path("production/", include("andon.production.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,1 @@
+"""Shop-floor execution: work orders and what happens to them."""
