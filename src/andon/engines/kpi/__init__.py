@@ -1,0 +1,41 @@
+"""KPIs from shop-floor time elements: ISO 22400-2, the common OEE, the six big losses, delivery.
+
+`compute(KpiData, group_by, period, utc_offset_seconds) -> KpiResult` for equipment and labour
+KPIs; `delivery(Orders, ...) -> DeliveryTable` for on-time delivery, schedule adherence, WIP and
+lead time. Formulas, meanings and worked examples: docs/kpis.md.
+"""
+
+from andon.engines.kpi.engine import compute
+from andon.engines.kpi.formulas import Kpi, KpiResult, KpiTable, KpiValue, Reason, Status
+from andon.engines.kpi.model import (
+    NONE,
+    Attendance,
+    Dimension,
+    ElementKind,
+    KpiData,
+    Period,
+    PlannedBusyTime,
+    PlannedRunTimes,
+    TimeElements,
+)
+from andon.engines.kpi.totals import Overlaps
+
+__all__ = [
+    "NONE",
+    "Attendance",
+    "Dimension",
+    "ElementKind",
+    "Kpi",
+    "KpiData",
+    "KpiResult",
+    "KpiTable",
+    "KpiValue",
+    "Overlaps",
+    "Period",
+    "PlannedBusyTime",
+    "PlannedRunTimes",
+    "Reason",
+    "Status",
+    "TimeElements",
+    "compute",
+]
