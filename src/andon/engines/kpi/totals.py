@@ -123,8 +123,8 @@ class _Grid:
         }
         self.dimensions = dimensions
         self.sizes = [highest[d] + 2 for d in dimensions]
-        self.first_bucket = int(buckets.min(initial=0))
-        self.buckets = int(buckets.max(initial=0)) - self.first_bucket + 1
+        self.first_bucket = int(buckets.min()) if buckets.size else 0
+        self.buckets = (int(buckets.max()) if buckets.size else 0) - self.first_bucket + 1
         self.cells = int(np.prod(self.sizes, dtype=np.int64)) * self.buckets
 
     def code(self, values: dict[Dimension, IntArray], bucket: IntArray) -> IntArray:
