@@ -1,0 +1,85 @@
+"""The tabu search: it only re-sequences, never breaks a rule, and never returns worse."""
+
+import dataclasses
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from andon.engines.scheduling import (
+    CrewRequirement,
+    Job,
+    Mode,
+    Operation,
+    Problem,
+    Qualification,
+    Resource,
+    SetupTime,
+    Worker,
+    check,
+    evaluate,
+    tabu,
+)
+from andon.engines.scheduling.heuristic import best_constructive
+
+
+def start_of(problem):
+    warm = best_constructive(problem, lambda s: evaluate(problem, s))
+    assert warm is not None
+    return warm
+
+
+def test_plain_shop_applies_and_others_do_not(ft3):
+    assert tabu.applies(ft3)
+    assert not tabu.applies(dataclasses.replace(ft3, setup_times=(SetupTime("a", "b", 5),)))
+    calendar = (Resource("m0", calendar=((0, 1000),)), *ft3.resources[1:])
+    assert not tabu.applies(dataclasses.replace(ft3, resources=calendar))
+    crewed = tuple(
+        dataclasses.replace(op, crew=(CrewRequirement("x"),)) if op.name == "a.0" else op
+        for op in ft3.operations
+    )
+    worker = Worker("w", (Qualification("x"),))
+    assert not tabu.applies(dataclasses.replace(ft3, operations=crewed, workers=(worker,)))
+
+
+def test_ft3_reaches_its_optimum(ft3):
+    schedule, _ = start_of(ft3)
+    outcome = tabu.search(ft3, schedule, time_limit=1.0, seed=0)
+    assert check(ft3, outcome.schedule) == []
+    assert outcome.makespan == evaluate(ft3, outcome.schedule) == 11
+
+
+@st.composite
+def shops(draw):
+    """Random shops with releases, alternatives and component jobs (a DAG, not only chains)."""
+    n_machines = draw(st.integers(1, 4))
+    jobs, ops = [], []
+    for j in range(draw(st.integers(1, 6))):
+        jobs.append(Job(f"j{j}", release=draw(st.integers(0, 30))))
+        components = (f"j{j - 1}",) if j and draw(st.booleans()) else ()
+        for k in range(draw(st.integers(1, 4))):
+            machines = draw(
+                st.lists(st.integers(0, n_machines - 1), min_size=1, max_size=2, unique=True)
+            )
+            ops.append(
+                Operation(
+                    f"j{j}.{k}",
+                    f"j{j}",
+                    tuple(Mode(f"m{m}", draw(st.integers(1, 40))) for m in machines),
+                    predecessors=(f"j{j}.{k - 1}",) if k else (),
+                    components=components if k == 0 else (),
+                )
+            )
+    return Problem(
+        jobs=tuple(jobs),
+        operations=tuple(ops),
+        resources=tuple(Resource(f"m{m}") for m in range(n_machines)),
+    )
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(shops(), st.integers(0, 5))
+def test_search_is_feasible_and_never_worse(problem, seed):
+    schedule, value = start_of(problem)
+    outcome = tabu.search(problem, schedule, time_limit=0.2, seed=seed)
+    assert check(problem, outcome.schedule) == []
+    assert outcome.makespan == evaluate(problem, outcome.schedule) <= value
