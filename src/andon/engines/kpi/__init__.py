@@ -5,6 +5,7 @@ KPIs; `delivery(Orders, ...) -> DeliveryTable` for on-time delivery, schedule ad
 lead time. Formulas, meanings and worked examples: docs/kpis.md.
 """
 
+from andon.engines.kpi.delivery import DeliveryKpi, DeliveryTable, Orders, delivery
 from andon.engines.kpi.engine import compute
 from andon.engines.kpi.formulas import Kpi, KpiResult, KpiTable, KpiValue, Reason, Status
 from andon.engines.kpi.model import (
@@ -23,6 +24,8 @@ from andon.engines.kpi.totals import Overlaps
 __all__ = [
     "NONE",
     "Attendance",
+    "DeliveryKpi",
+    "DeliveryTable",
     "Dimension",
     "ElementKind",
     "Kpi",
@@ -30,6 +33,7 @@ __all__ = [
     "KpiResult",
     "KpiTable",
     "KpiValue",
+    "Orders",
     "Overlaps",
     "Period",
     "PlannedBusyTime",
@@ -38,4 +42,5 @@ __all__ = [
     "Status",
     "TimeElements",
     "compute",
+    "delivery",
 ]
