@@ -68,7 +68,8 @@ def test_release_says_what_is_short_and_reserves(new_order, supervisor):
     with pytest.raises(ValidationFailed) as exc:
         services.release(supervisor, big)
     assert exc.value.code == "material_short"
-    assert "STEEL" in exc.value.detail and "short 10" in exc.value.detail
+    assert "STEEL" in exc.value.detail
+    assert "short 10" in exc.value.detail
     small = services.release(supervisor, new_order("SHAFT", 10))  # reserves 15 kg
     assert small.materials.get().reserved_quantity == 15
     other = new_order("SHAFT", 4)  # needs 6 kg, only 5 left unreserved
@@ -92,7 +93,8 @@ def test_complete_needs_good_output_then_close(released, supervisor, report):
         services.cancel(supervisor, order)
     assert services.close(supervisor, order).status == "closed"
     refused = report("report", order, 10, at(20), quantity=1)
-    assert refused.status == "rejected" and refused.code == "order_not_open"
+    assert refused.status == "rejected"
+    assert refused.code == "order_not_open"
 
 
 def test_cancel_refused_while_material_is_issued_until_it_is_returned(released, supervisor, plant):
@@ -130,7 +132,8 @@ def test_split_and_merge(released, new_order, supervisor):
         services.split(supervisor, order, 6)
     merged = services.merge(supervisor, [order, part])
     part.refresh_from_db()
-    assert merged.quantity == 10 and part.status == "cancelled"
+    assert merged.quantity == 10
+    assert part.status == "cancelled"
     assert merged.due_date == timezone.localdate() + dt.timedelta(3)
     assert merged.materials.get().required_quantity == 15
     with pytest.raises(ValidationFailed) as exc:

@@ -245,7 +245,8 @@ def _apply_to_order(
         event.item, event.lot = material.component, lot
         event.save(update_fields=["item", "lot"])
     if data.kind == Kind.REPORT and good > 0:
-        materials.backflush(user, order, operation.sequence, good, data.at, key)
+        total = operation.good_quantity + good
+        materials.backflush(user, order, operation.sequence, total, data.at, key)
         last = order.operations.order_by("-sequence").values_list("sequence", flat=True).first()
         if operation.sequence == last:
             materials.receive_output(user, order, good, data.at, key)

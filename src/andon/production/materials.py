@@ -196,12 +196,15 @@ def _fifo_lots(material: WorkOrderMaterial, location: Location) -> list[tuple[Lo
 
 
 def backflush(
-    user: Any, order: WorkOrder, sequence: int, good: Decimal, at: datetime, key: str
+    user: Any, order: WorkOrder, sequence: int, good_total: Decimal, at: datetime, key: str
 ) -> None:
-    """Issue the components used at operation `sequence` for `good` units, FIFO by lot.
+    """Bring the components used at operation `sequence` up to the standard for `good_total`
+    units reported there, FIFO by lot.
 
-    Components without an operation sequence are consumed at the first operation. `key` makes
-    the stock moves' client ids, so the ledger itself refuses a second posting.
+    What was already issued (by hand, by a scan, by earlier backflushes) counts first, so a
+    component is never consumed twice. Components without an operation sequence are consumed
+    at the first operation. `key` makes the stock moves' client ids, so the ledger itself
+    refuses a second posting.
     """
     first = order.operations.order_by("sequence").values_list("sequence", flat=True).first()
     materials = order.materials.select_for_update().select_related("component__uom")
@@ -209,9 +212,10 @@ def backflush(
         at_sequence = material.operation_sequence or first
         if at_sequence != sequence:
             continue
-        quantity = (material.quantity_per * good).quantize(PLACES, rounding=ROUND_UP)
+        target = (material.quantity_per * good_total).quantize(PLACES, rounding=ROUND_UP)
         if material.component.uom.whole_numbers:
-            quantity = quantity.to_integral_value(rounding=ROUND_UP)
+            target = target.to_integral_value(rounding=ROUND_UP)
+        quantity = target - material.issued_quantity
         if quantity <= 0:
             continue
         if not material.component.lot_tracked:

@@ -142,7 +142,6 @@ def _copy_bill(order: WorkOrder) -> None:
                 operation_sequence=sequence,
                 quantity_per=per.quantize(PLACES, rounding=ROUND_UP),
                 required_quantity=_round(component, per * order.quantity),
-                backflush=not component.lot_tracked,
             )
             for component, per, sequence in bill.values()
         ]
