@@ -63,7 +63,7 @@ def test_backflush_and_receipts_by_hand(built, plant):
     assert issued == {"SHAFT": 4, "HOUSING": 2, "BOLT": 8}
     kinds = StockMove.objects.filter(reference=pumps.number).values_list("kind", flat=True)
     assert sorted(kinds) == ["backflush"] * 3 + ["production"]
-    links = {(l.parent_lot.code, l.component_lot.code, l.quantity) for l in LotLink.objects.all()}
+    links = {(k.parent_lot.code, k.component_lot.code, k.quantity) for k in LotLink.objects.all()}
     assert links == {
         (shafts.number, "S1", Decimal("6")),
         (pumps.number, shafts.number, Decimal("4")),
