@@ -1,4 +1,16 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from andon.production import views
 
 app_name = "production"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("work-orders/", views.workorder_list, name="workorder-list"),
+    path("work-orders/new/", views.workorder_create, name="workorder-create"),
+    path("work-orders/<int:pk>/", views.workorder_detail, name="workorder-detail"),
+    path(
+        "work-orders/<int:pk>/traveller.pdf", views.workorder_traveller, name="workorder-traveller"
+    ),
+    path("work-orders/<int:pk>/<slug:action>/", views.workorder_action, name="workorder-action"),
+    path("lots/trace/", views.lot_trace, name="lot-trace"),
+    path("supervisor/", views.supervisor, name="supervisor"),
+]
