@@ -58,7 +58,8 @@ class Totals:
     `columns` maps ISO names to sums (seconds or units): PBT, APT, AUST, ADET, ADOT, PDOT, IDLE,
     MINOR_STOPS, BREAKDOWNS, AOET, APWT, APAT, PQ, GQ, SQ, RQ, IDEAL (PRU x PQ), IDEAL_GOOD
     (PRU x GQ), STARTUP_REJECTS (PRU x (PQ - GQ) right after a setup), FE (failure events),
-    PRU_MISSING (production elements with units but no usable PRU), ELEMENTS.
+    PRU_MISSING (production elements with units but no usable PRU), ELEMENTS (pieces of
+    elements in the cell).
     """
 
     dimensions: tuple[Dimension, ...]
@@ -269,7 +270,8 @@ def totals(
     columns["FE"] = _sum(cell[failures], None, size)
     missing = np.flatnonzero((pq > 0) & ~usable)
     columns["PRU_MISSING"] = _sum(cell[missing], None, size)
-    columns["ELEMENTS"] = _sum(cell, None, size)
+    # Pieces, not elements: a bucket holding only the tail of a night's element is still shown.
+    columns["ELEMENTS"] = _sum(cell, None, size) + _sum(extra_cell, None, size)
     for name, index in (
         ("APT", ElementKind.PRODUCTION),
         ("AUST", ElementKind.SETUP),
