@@ -10,9 +10,23 @@ from schemathesis.specs.openapi.checks import content_type_conformance, response
 
 @pytest.fixture
 def api_schema(db):
+    """The schema, with requests served in-process inside the test's transaction.
+
+    Like Django's test client, keep the request signals from closing the test's database
+    connection (PostgreSQL would otherwise lose the transaction the fixtures wrote in).
+    """
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
     from andon.wsgi import application
 
-    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

@@ -34,3 +34,15 @@ def test_api_without_credentials_is_401_json(client):
     response = client.get("/api/v1/me")
     assert response.status_code == 401
     assert response.json()["code"] == "not_authenticated"
+
+
+@pytest.mark.django_db
+def test_nul_character_is_a_clear_400_not_a_server_error(client, admin_user):
+    client.force_login(admin_user)
+    page = client.get("/catalog/items/", {"q": "bolt\x00"})
+    assert page.status_code == 400
+    api = client.get("/api/v1/items", {"q": "\x00"})
+    assert api.status_code == 400
+    assert api.json()["code"] == "invalid_request"
+    body = client.post("/api/v1/items", '{"sku": "A\\u0000"}', content_type="application/json")
+    assert body.status_code == 400

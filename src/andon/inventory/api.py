@@ -17,6 +17,7 @@ from ninja.pagination import paginate
 from andon.accounts.permissions import require
 from andon.core.errors import NotFound, ValidationFailed
 from andon.core.pagination import Pagination
+from andon.core.schemas import Timestamp
 from andon.inventory import services
 from andon.inventory.lookups import item_by_sku, location_by_code, lot_by_code
 from andon.inventory.models import Lot, StockBalance, StockMove
@@ -118,8 +119,8 @@ class MoveFilter(FilterSchema):
     lot: Annotated[str | None, FilterLookup("lot__code")] = None
     kind: str | None = None
     reference: str | None = None
-    since: Annotated[dt.datetime | None, FilterLookup("at__gte")] = None
-    until: Annotated[dt.datetime | None, FilterLookup("at__lt")] = None
+    since: Annotated[Timestamp | None, FilterLookup("at__gte")] = None
+    until: Annotated[Timestamp | None, FilterLookup("at__lt")] = None
 
 
 @router.get(

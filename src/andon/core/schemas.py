@@ -1,0 +1,26 @@
+"""Types shared by every API schema.
+
+`Timestamp` accepts what a plant's clocks and integrations can mean: a UTC offset within ±14 hours
+(the widest in use) and a year from 1900 to 9998. Python would take more (offsets up to ±24 hours,
+year 9999 that overflows once converted to UTC), and PostgreSQL would then fail with a server
+error; here it is a 422 that says why.
+"""
+
+import datetime as dt
+from typing import Annotated
+
+from pydantic import AfterValidator
+
+MAX_OFFSET = dt.timedelta(hours=14)
+
+
+def _plausible(value: dt.datetime) -> dt.datetime:
+    offset = value.utcoffset()
+    if offset is not None and abs(offset) > MAX_OFFSET:
+        raise ValueError("the UTC offset must be within ±14:00")
+    if not 1900 <= value.year <= 9998:
+        raise ValueError("the year must be between 1900 and 9998")
+    return value
+
+
+Timestamp = Annotated[dt.datetime, AfterValidator(_plausible)]
