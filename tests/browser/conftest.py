@@ -71,3 +71,11 @@ def login(live_server, page, transactional_db):
         return user
 
     return as_user
+
+
+@pytest.fixture
+def roles(transactional_db):
+    """Role groups come from a data migration, which a transactional test database flushes."""
+    from andon.accounts.services import ensure_roles
+
+    ensure_roles()

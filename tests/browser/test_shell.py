@@ -1,15 +1,5 @@
 """The shell as a person meets it: log in, find their way, search a list, be refused politely."""
 
-import pytest
-
-
-@pytest.fixture
-def roles(transactional_db):
-    # Role groups are created by a data migration, which a transactional test database flushes.
-    from andon.accounts.services import ensure_roles
-
-    ensure_roles()
-
 
 def test_login_shows_overview_with_navigation(live_server, page, login, roles):
     login("planner", username="pat")
