@@ -182,3 +182,26 @@ def test_delivery_without_completed_orders_is_undefined_but_counts_wip() -> None
             actual_end=[5],
             actual_quantity=[1],
         )
+
+
+def test_pru_lookup_by_search_agrees_with_the_table(monkeypatch) -> None:
+    from andon.engines.kpi import totals
+
+    data = KpiData(
+        TimeElements(
+            work_center=[0, 1, 1, 0],
+            start=[0, 0, 100, 100],
+            end=[100, 100, 200, 200],
+            kind=[0, 0, 0, 0],
+            item=[0, 5, 0, 5],
+            produced=[1, 1, 1, 1],
+        ),
+        PlannedBusyTime([0, 1], [0, 0], [200, 200]),
+        PlannedRunTimes(item=[5, 0, 0], work_center=[1, 0, 1], seconds_per_unit=[7.0, 3.0, 0.0]),
+    )
+    dense = compute(data, (Dimension.WORK_CENTER,)).table
+    monkeypatch.setattr(totals, "DENSE_PRU_LIMIT", 0)
+    searched = compute(data, (Dimension.WORK_CENTER,)).table
+    for table in (dense, searched):
+        assert list(table.totals["IDEAL"]) == [3.0, 7.0]
+        assert list(table.totals["PRU_MISSING"]) == [1, 1]  # item 5 on 0 has none; item 0 on 1 is 0

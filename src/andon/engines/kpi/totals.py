@@ -34,6 +34,7 @@ _MINOR_STOP = len(ElementKind)  # unplanned downtime shorter than the small-stop
 _KINDS = len(ElementKind) + 1
 _WITH_ORDER = _KINDS  # added to the kind of elements that carry an order (for AOET)
 MAX_EXAMPLES = 20
+DENSE_PRU_LIMIT = 20_000_000  # items x work centers up to which PRU is looked up in a table
 
 _PBT_DIMENSIONS = frozenset({Dimension.WORK_CENTER, Dimension.LINE, Dimension.SHIFT})
 _APAT_DIMENSIONS = frozenset({Dimension.CREW, Dimension.SHIFT})
@@ -92,15 +93,15 @@ def _pru_lookup(data: KpiData, item: IntArray, wc: IntArray, work_centers: int) 
     items = max(int(item.max(initial=-1)), int(pru.item.max(initial=-1))) + 1
     keys = pru.item * work_centers + pru.work_center
     wanted = np.where(item >= 0, item * work_centers + wc, -1)
-    if items * work_centers <= 20_000_000:
+    if items * work_centers <= DENSE_PRU_LIMIT:
         dense = np.full(items * work_centers + 1, np.nan)
         dense[keys] = seconds
         return dense[wanted]  # -1 picks the last slot, which stays NaN
+    # Too many items for a dense table: binary search in the sorted keys instead.
     order = np.argsort(keys)
-    keys, seconds = keys[order], seconds[order]
-    pos = np.minimum(np.searchsorted(keys, wanted), max(keys.shape[0] - 1, 0))
-    found = keys.shape[0] > 0 and (keys[pos] == wanted)
-    return np.where(found, seconds[pos] if keys.shape[0] else np.nan, np.nan)
+    keys, seconds = np.append(keys[order], -2), np.append(seconds[order], np.nan)
+    pos = np.searchsorted(keys[:-1], wanted)
+    return np.where(keys[pos] == wanted, seconds[pos], np.nan)
 
 
 class _Grid:
