@@ -1,15 +1,19 @@
 """`solve()` and `reschedule()`: the engine's two entry points.
 
-Both run the same pipeline: a constructive schedule in milliseconds (the warm start), the full
-CP-SAT model started from it (which proves optimality on small problems and gives the lower bound
-on all), then large-neighbourhood search for the remaining time when the full model has not
-closed the gap. Every schedule that leaves this module has passed the independent checker; a
-schedule that does not is a bug and raises, rather than reaching the shop floor.
+Both run the same pipeline: a constructive schedule in milliseconds (the warm start); on a plain
+makespan shop (`tabu.applies`) a tabu search on machine sequences for part of the time limit;
+the full CP-SAT model started from the best of these, bounded by it (which proves optimality on
+small problems and gives the lower bound on all), then large-neighbourhood search for the
+remaining time when the full model has not closed the gap on very large problems. The time limit
+covers the whole pipeline. Every schedule that leaves this module has passed the independent
+checker; a schedule that does not is a bug and raises, rather than reaching the shop floor.
 """
 
 from __future__ import annotations
 
+import threading
 import time
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -30,6 +34,8 @@ FULL_MODEL_SHARE_WITH_LNS = 0.5
 # Share of the time limit the tabu search gets on plain makespan shops (tabu.applies), before
 # CP-SAT starts from its schedule with the makespan bounded by it.
 TABU_SHARE = 0.5
+BOUND_BY_START = True
+BESIDE_WORKERS: int | None = None
 
 
 class CheckerError(AssertionError):
@@ -74,7 +80,8 @@ def _run(
         value = score(previous)
         if value is not None and (warm is None or value <= warm[1]):
             warm = (previous, value)
-    if warm is not None and previous is None and tabu.applies(problem):
+    plain_shop = warm is not None and previous is None and tabu.applies(problem)
+    if warm is not None and plain_shop:
         budget = time_limit * TABU_SHARE - (time.perf_counter() - began)
         searched = tabu.search(problem, warm[0], max(budget, 0.0), seed)
         value = score(searched.schedule)
@@ -86,7 +93,7 @@ def _run(
     model.cp.minimize(model.objective_expr())
     if warm is not None:
         model.hint(model.cp, warm[0])
-        if previous is None:
+        if previous is None and BOUND_BY_START:
             # Only schedules at least as good as the start are worth searching for; the bound
             # shrinks every domain, which is most of what CP-SAT gains on large shops.
             model.cp.add(model.objective_expr() <= warm[1])
@@ -97,7 +104,25 @@ def _run(
     share = FULL_MODEL_SHARE_WITH_LNS if warm is not None and large else 1.0
     spent = time.perf_counter() - began
     solver.parameters.max_time_in_seconds = max(time_limit * share - spent, 0.05)
-    status = solver.solve(model.cp)
+    beside: tabu.Outcome | None = None
+    if warm is not None and plain_shop and BESIDE_WORKERS is not None:
+        # CP-SAT releases the interpreter while it searches, so the tabu search goes on from the
+        # same start on this thread, using the core CP-SAT leaves free.
+        solver.parameters.num_workers = BESIDE_WORKERS
+        statuses: list[Any] = []
+        thread = threading.Thread(target=lambda: statuses.append(solver.solve(model.cp)))
+        thread.start()
+        beside = tabu.search(
+            problem,
+            warm[0],
+            solver.parameters.max_time_in_seconds,
+            seed + 1,
+            stop=lambda: not thread.is_alive(),
+        )
+        thread.join()
+        status = statuses[0]
+    else:
+        status = solver.solve(model.cp)
     if status == cp_model.MODEL_INVALID:
         return Result(Status.INVALID, message=model.cp.validate())
     if status == cp_model.INFEASIBLE:
@@ -109,6 +134,10 @@ def _run(
         value = round(solver.objective_value)
         if best is None or value <= best[1]:
             best = (found, value)
+    if beside is not None and best is not None:
+        value = score(beside.schedule)
+        if value is not None and value < best[1]:
+            best = (beside.schedule, value)
     if best is None:
         return Result(Status.UNKNOWN, message="no schedule found in the time limit")
     if status == cp_model.OPTIMAL:

@@ -23,6 +23,7 @@ import itertools
 import random
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from andon.engines.scheduling.problem import Problem
@@ -332,10 +333,17 @@ def _moves(graph: _Graph, blocks: list[list[int]]) -> list[tuple[int, int]]:
     return sorted((u, v) for u, v in moves if u not in graph.jp[v])
 
 
-def search(problem: Problem, start: Schedule, time_limit: float, seed: int) -> Outcome:
+def search(
+    problem: Problem,
+    start: Schedule,
+    time_limit: float,
+    seed: int,
+    stop: Callable[[], bool] | None = None,
+) -> Outcome:
     """The best schedule reachable from `start` by re-sequencing in `time_limit` seconds.
 
-    `problem` must satisfy `applies()`; `start` must be feasible. The result is never worse
+    `problem` must satisfy `applies()`; `start` must be feasible. `stop` ends the search early
+    when it returns True (checked every few steps). The result is never worse
     than `start` (in makespan) and is semi-active: every operation starts as early as its
     machine sequence and its predecessors allow.
     """
@@ -353,7 +361,9 @@ def search(problem: Problem, start: Schedule, time_limit: float, seed: int) -> O
     iteration = stall = 0
     floor = graph.lower_bound()
     while n > 1 and best_value > floor and iteration < ITERATIONS_PER_OPERATION * n:
-        if iteration % 16 == 0 and time.perf_counter() >= deadline:
+        if iteration % 16 == 0 and (
+            time.perf_counter() >= deadline or (stop is not None and stop())
+        ):
             break
         iteration += 1
         moves = _moves(graph, graph.blocks(rng))
