@@ -28,6 +28,8 @@ from andon.production.roles import MANAGE
 from andon.production.traveller import traveller_pdf
 
 RECENT_EVENTS = 100
+# An event recorded this long after it happened is marked as having arrived late.
+LATE_AFTER = dt.timedelta(minutes=5)
 
 
 def _annotated() -> QuerySet[WorkOrder]:
@@ -115,6 +117,8 @@ def workorder_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("operation", "worker", "work_center", "lot", "item")
         .order_by("-at", "-id")[:RECENT_EVENTS]
     )
+    for event in events:
+        event.late = event.recorded_at - event.at > LATE_AFTER  # type: ignore[attr-defined]
     lot = Lot.objects.filter(item=order.item, code=order.lot_code).first()
     may = can(request.user, MANAGE)
     status = order.status
