@@ -40,6 +40,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "transfer.export": frozenset({PLANNER, SUPERVISOR, QUALITY, MAINTENANCE, VIEWER}),
     "planning.run": frozenset({PLANNER}),
     "production.report": frozenset({SUPERVISOR, OPERATOR}),
+    "production.manage": frozenset({PLANNER, SUPERVISOR}),
     "quality.change": frozenset({QUALITY}),
     "maintenance.change": frozenset({MAINTENANCE}),
     "accounts.manage": frozenset(),

@@ -37,8 +37,11 @@ SECTIONS: tuple[NavSection, ...] = (
     NavSection(
         "Run",
         (
+            NavEntry("Work orders", "production:workorder-list"),
+            NavEntry("Supervisor board", "production:supervisor"),
             NavEntry("Stock on hand", "inventory:stock-list"),
             NavEntry("Stock moves", "inventory:move-list"),
+            NavEntry("Lot trace", "production:lot-trace"),
         ),
     ),
     NavSection(

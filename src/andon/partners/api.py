@@ -15,9 +15,9 @@ from ninja.pagination import paginate
 from andon.accounts.permissions import require
 from andon.core.errors import NotFound
 from andon.core.pagination import Pagination
+from andon.core.records import find
 from andon.partners import services
 from andon.partners.models import Customer, Supplier, SupplierItem
-from andon.plant.records import find
 
 router = Router(tags=["partners"])
 CHANGE = "partners.change"

@@ -10,8 +10,8 @@ from typing import Any
 from django.db import transaction
 
 from andon.core import services
+from andon.core.records import field_values
 from andon.partners.models import Customer, Supplier, SupplierItem
-from andon.plant.records import field_values
 
 PARTNER_FIELDS = ("code", "name", "email", "phone", "address", "country", "active")
 CUSTOMER_FIELDS = (*PARTNER_FIELDS, "priority")

@@ -15,11 +15,11 @@ from django.urls import reverse
 from andon.accounts.permissions import requires
 from andon.accounts.roles import can
 from andon.core.listing import Column, Filter, ListPage, render_list
+from andon.core.pages import delete_page, form_page, form_values
 from andon.orders.models import PurchaseOrder, SalesOrder, SalesOrderLine
 from andon.partners import services
 from andon.partners.forms import CustomerForm, SupplierForm, SupplierItemForm
 from andon.partners.models import Customer, Supplier, SupplierItem
-from andon.plant.pages import delete_page, form_page, form_values
 
 CHANGE = "partners.change"
 

@@ -18,9 +18,9 @@ from ninja.pagination import paginate
 from andon.accounts.permissions import require
 from andon.core.errors import NotFound
 from andon.core.pagination import Pagination
+from andon.core.records import find
 from andon.people import services
 from andon.people.models import Certification, Skill, Worker, WorkerCertification
-from andon.plant.records import find
 
 router = Router(tags=["people"])
 CHANGE = "people.change"

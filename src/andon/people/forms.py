@@ -2,8 +2,8 @@
 
 from django import forms
 
+from andon.core.pages import DATE
 from andon.people.models import Certification, Skill, Worker, WorkerCertification
-from andon.plant.pages import DATE
 
 
 class SkillForm(forms.ModelForm[Skill]):

@@ -13,8 +13,8 @@ from django.db import transaction
 
 from andon.core import audit, services
 from andon.core.errors import Problem, ValidationFailed
+from andon.core.records import field_values, reference
 from andon.people.models import Certification, Skill, Worker, WorkerCertification, WorkerSkill
-from andon.plant.records import field_values, reference
 
 SKILL_FIELDS = ("code", "name")
 CERTIFICATION_FIELDS = ("code", "name", "validity_months")

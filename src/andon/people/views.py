@@ -15,6 +15,7 @@ from andon.accounts.permissions import requires
 from andon.accounts.roles import can
 from andon.core.errors import DomainError
 from andon.core.listing import Column, Filter, ListPage, render_list
+from andon.core.pages import delete_page, form_page, form_values, record_page, show_problems
 from andon.people import services
 from andon.people.forms import (
     CertificateForm,
@@ -31,7 +32,6 @@ from andon.people.models import (
     WorkerCertification,
 )
 from andon.plant.models import Shift
-from andon.plant.pages import delete_page, form_page, form_values, record_page, show_problems
 
 CHANGE = "people.change"
 

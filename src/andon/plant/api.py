@@ -16,9 +16,9 @@ from ninja.pagination import paginate
 from andon.accounts.permissions import require
 from andon.core.errors import NotFound
 from andon.core.pagination import Pagination
+from andon.core.records import find
 from andon.plant import services
 from andon.plant.models import Calendar, CalendarException, Location, Shift, WorkCenter
-from andon.plant.records import find
 
 router = Router(tags=["plant"])
 CHANGE = "plant.change"

@@ -4,8 +4,8 @@ from typing import Any
 
 from django import forms
 
+from andon.core.pages import DATE, TIME
 from andon.plant.models import Calendar, CalendarException, Location, Shift, WorkCenter
-from andon.plant.pages import DATE, TIME
 
 WEEKDAY_CHOICES = [
     ("1", "Mon"),

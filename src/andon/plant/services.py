@@ -11,8 +11,8 @@ from django.db import transaction
 
 from andon.core import audit, services
 from andon.core.errors import Conflict
+from andon.core.records import field_values, reference
 from andon.plant.models import Calendar, CalendarException, Location, Shift, WorkCenter
-from andon.plant.records import field_values, reference
 
 WORK_CENTER_FIELDS = (
     "code",

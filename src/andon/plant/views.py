@@ -18,6 +18,7 @@ from andon.accounts.roles import can
 from andon.catalog.models import AlternativeWorkCenter, Operation
 from andon.core.errors import DomainError
 from andon.core.listing import Column, Filter, ListPage, render_list
+from andon.core.pages import delete_page, form_page, form_values, record_page, show_problems
 from andon.plant import services
 from andon.plant.calendars import hours_by_day
 from andon.plant.forms import (
@@ -28,7 +29,6 @@ from andon.plant.forms import (
     WorkCenterForm,
 )
 from andon.plant.models import Calendar, CalendarException, Location, Shift, WorkCenter
-from andon.plant.pages import delete_page, form_page, form_values, record_page, show_problems
 
 CHANGE = "plant.change"
 LOOKAHEAD_DAYS = 14

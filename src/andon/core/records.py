@@ -1,4 +1,4 @@
-"""Input handling shared by the master-data services of plant, people and partners.
+"""Input handling shared by the master-data services.
 
 The API, the forms and imports all hand services a mapping of field values. These helpers make
 sure every caller gets the same answer to the same mistake: an unknown field, or a reference to a

@@ -1,4 +1,4 @@
-"""Create, edit and delete pages shared by the plant, people and partners apps.
+"""Create, edit and delete pages shared by the master-data apps.
 
 A form page validates the input with a ModelForm for quick feedback, then hands the values to the
 app's service, which owns the write. Whatever the service refuses comes back onto the form, next
@@ -102,7 +102,7 @@ def delete_page(
             return redirect(done_url)
     return render(
         request,
-        "plant/confirm_delete.html",
+        "core/record_delete.html",
         {
             "object": instance,
             "blockers": blockers,
@@ -126,7 +126,7 @@ def record_page(
     """The plain property page of `andon.core.detail`, with edit and delete actions."""
     return render(
         request,
-        "plant/record_detail.html",
+        "core/record_detail.html",
         {
             "object": instance,
             "title": title,
