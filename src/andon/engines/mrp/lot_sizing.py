@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from itertools import accumulate
 
 from andon.engines.mrp.model import Item, LotSizeRule
 
@@ -33,14 +34,30 @@ def economic_order_quantity(item: Item, annual_demand: float) -> float:
 class LotSizer:
     """One item's rule with its parameters resolved once, applied to each uncovered requirement."""
 
-    __slots__ = ("eoq", "high", "low", "min_qty", "multiple", "period", "rule", "size")
+    __slots__ = (
+        "_end",
+        "_prefix",
+        "eoq",
+        "high",
+        "low",
+        "min_qty",
+        "multiple",
+        "period",
+        "rule",
+        "size",
+        "span",
+    )
 
-    def __init__(self, item: Item, annual_demand: float) -> None:
+    def __init__(
+        self, item: Item, annual_demand: float, nets: Sequence[tuple[int, float, int]]
+    ) -> None:
         self.rule = item.lot_size_rule
         self.multiple = item.multiple
         self.min_qty = item.min_qty
         self.size = item.lot_size or 0.0
         self.period = int(item.lot_size or 0)
+        # Lot-for-lot, min/max and EOQ size one order per day; the period rule covers N days.
+        self.span = self.period if self.rule == LotSizeRule.PERIOD else 1
         self.eoq = 0.0
         if self.rule == LotSizeRule.EOQ:
             self.eoq = economic_order_quantity(item, annual_demand)
@@ -49,21 +66,29 @@ class LotSizer:
         if item.multiple > 0:
             high = math.floor(high / item.multiple + 1e-9) * item.multiple
         self.high = high
+        # Prefix sums and a forward-only window end: looking ahead costs O(1) per order even
+        # when hundreds of requirements fall on one day.
+        self._prefix: list[float] = []
+        if self.rule != LotSizeRule.FIXED:
+            self._prefix = [0.0, *accumulate(q for _, q, _ in nets)]
+        self._end = 0
 
     def quantity(self, nets: Sequence[tuple[int, float, int]], k: int, open_qty: float) -> float:
-        """The order to create for nets[k], of which `open_qty` is still uncovered."""
+        """The order to create for nets[k], of which `open_qty` is still uncovered.
+
+        Calls come with non-decreasing k, as the planner walks the requirements forwards.
+        """
         rule = self.rule
         if rule == LotSizeRule.FIXED:
-            return self.size
-        day = nets[k][0]
-        # Lot-for-lot, min/max and EOQ size one order per day; the period rule covers N days.
-        until = day + (self.period if rule == LotSizeRule.PERIOD else 1)
-        need = open_qty
-        j = k + 1
+            # Whole lots in one order: a big requirement must not become thousands of orders.
+            return math.ceil(open_qty / self.size - 1e-9) * self.size
+        until = nets[k][0] + self.span
+        j = max(self._end, k + 1)
         n = len(nets)
         while j < n and nets[j][0] < until:
-            need += nets[j][1]
             j += 1
+        self._end = j
+        need = open_qty + self._prefix[j] - self._prefix[k + 1]
         if rule == LotSizeRule.MIN_MAX:
             return min(max(round_up(need, self.multiple), self.low), self.high)
         if rule == LotSizeRule.EOQ:

@@ -18,21 +18,29 @@ worst slip along its pegging tree: a past-due release, or open supply due after 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections import defaultdict
+from itertools import compress
 from operator import itemgetter
 
 from andon.engines.bom import low_level_codes
 from andon.engines.mrp.checks import check_problem
 from andon.engines.mrp.forecast import consume_forecasts
 from andon.engines.mrp.lot_sizing import DAYS_PER_YEAR, LotSizer
-from andon.engines.mrp.model import EPSILON, FirmPlannedOrder, MrpProblem, Procurement
+from andon.engines.mrp.model import (
+    EPSILON,
+    FirmPlannedOrder,
+    LotSizeRule,
+    MrpProblem,
+    Procurement,
+)
 from andon.engines.mrp.result import (
     ExceptionKind,
     MrpException,
     MrpResult,
     MrpStatus,
+    OrderTable,
     PegKind,
-    PlannedOrder,
     error_result,
 )
 
@@ -40,7 +48,22 @@ _BY_DAY = itemgetter(0)
 
 
 def plan(problem: MrpProblem) -> MrpResult:
-    """Plan every item of `problem`; an ERROR result (with every reason) if the data forbids it."""
+    """Plan every item of `problem`; an ERROR result (with every reason) if the data forbids it.
+
+    The cyclic garbage collector is paused while planning: a run allocates millions of small
+    acyclic tuples, and each automatic collection would rescan the whole growing heap, making
+    time grow faster than the plant. It is restored as it was, even on error.
+    """
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _plan(problem)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _plan(problem: MrpProblem) -> MrpResult:
     errors, warnings = check_problem(problem)
     if errors:
         return error_result(errors, warnings)
@@ -99,12 +122,24 @@ class _Planner:
         supplies = self._supplies()
         components = self._structure()
         processed: list[str] = []
+        reqs, o_rel, o_qty, today = self.reqs, self.o_rel, self.o_qty, self.today
+        make = Procurement.MAKE
+        none: list[tuple[int, float, str, bool, int]] = []
         for n, item in enumerate(self.items):
             processed.append(item.id)
-            first = len(self.o_qty)
-            self._net_item(n, supplies.get(n, []))
-            if item.procurement == Procurement.MAKE and n in components:
-                self._explode(components[n], first)
+            first = len(o_qty)
+            self._net_item(n, supplies.get(n, none))
+            lines = components.get(n) if item.procurement == make else None
+            if not lines:
+                continue
+            # Dependent demand: each order of the item needs its components on its release day.
+            for number in range(first, len(o_qty)):
+                release = o_rel[number]
+                day = release if release > today else today
+                qty = o_qty[number]
+                for comp, factor, lo, hi in lines:
+                    if lo <= release <= hi:
+                        reqs[comp].append((day, qty * factor, number))
         late = self._lateness()
         self._shortages(late)
         return self._result(processed)
@@ -182,10 +217,29 @@ class _Planner:
             number = self._new_order(n, f.quantity, due, cal.index_on_or_before(f.release), f.id)
             supplies.append((due, f.quantity, f.id, False, number))
         supplies.sort(key=_BY_DAY)
-        nets = self._net(reqs, supplies, item.on_hand)
+        if supplies:
+            nets = self._net(reqs, supplies, item.on_hand)
+        elif item.on_hand > EPSILON:
+            nets = self._net_on_hand(reqs, item.on_hand)
+        else:
+            nets = reqs
         if nets:
-            total = sum(q for _, q, src in reqs if src != self.safety_src)
+            total = 0.0
+            if item.lot_size_rule == LotSizeRule.EOQ:
+                total = sum(q for _, q, src in reqs if src != self.safety_src)
             self._lot_size(n, nets, total)
+
+    @staticmethod
+    def _net_on_hand(
+        reqs: list[tuple[int, float, int]], on_hand: float
+    ) -> list[tuple[int, float, int]]:
+        """The common case without open supply: on-hand covers the earliest requirements."""
+        for k, (day, q, src) in enumerate(reqs):
+            if q > on_hand + EPSILON:
+                rest = q - on_hand
+                return [(day, rest, src), *reqs[k + 1 :]]
+            on_hand -= q
+        return []
 
     def _net(
         self,
@@ -237,35 +291,31 @@ class _Planner:
     def _lot_size(self, n: int, nets: list[tuple[int, float, int]], total: float) -> None:
         item = self.items[n]
         span = (self.p.horizon_end - self.p.today).days + 1
-        sizer = LotSizer(item, total * DAYS_PER_YEAR / span)
+        sizer = LotSizer(item, total * DAYS_PER_YEAR / span, nets)
         lead = item.effective_lead_time
-        pegs = self.o_pegs
-        current = -1
+        quantity = sizer.quantity
+        o_pegs, o_item, o_qty = self.o_pegs, self.o_item, self.o_qty
+        o_due, o_rel, o_id = self.o_due, self.o_rel, self.o_id
+        current: list[tuple[int, float]] = []
         carry = 0.0
         for k, (day, q, src) in enumerate(nets):
             while q > EPSILON:
                 if carry > EPSILON:
                     use = carry if carry < q else q
-                    pegs[current].append((src, use))
+                    current.append((src, use))
                     carry -= use
                     q -= use
                     continue
-                qty = sizer.quantity(nets, k, q)
-                current = self._new_order(n, qty, day, day - lead, "")
-                carry = qty
+                carry = quantity(nets, k, q)
+                current = []
+                o_pegs.append(current)
+                o_item.append(n)
+                o_qty.append(carry)
+                o_due.append(day)
+                o_rel.append(day - lead)
+                o_id.append("")
         if carry > EPSILON:
-            pegs[current].append((self.excess_src, carry))
-
-    def _explode(self, lines: list[tuple[int, float, int, int]], first: int) -> None:
-        """Dependent demand: each order of the item needs its components on its release day."""
-        reqs, today = self.reqs, self.today
-        for number in range(first, len(self.o_qty)):
-            release = self.o_rel[number]
-            day = release if release > today else today
-            qty = self.o_qty[number]
-            for comp, factor, lo, hi in lines:
-                if lo <= release <= hi:
-                    reqs[comp].append((day, qty * factor, number))
+            current.append((self.excess_src, carry))
 
     # -- messages ---------------------------------------------------------------------------
 
@@ -301,18 +351,28 @@ class _Planner:
         """
         today = self.today
         late = [0] * len(self.o_qty)
-        for number in range(len(self.o_qty) - 1, -1, -1):
-            worst = max(today - self.o_rel[number], self._late_from_children.get(number, 0), 0)
+        o_rel, o_pegs, delays = self.o_rel, self.o_pegs, self.delays
+        below = [0] * len(o_rel)  # the worst slip pushed up from each order's supply
+        for number, days in self._late_from_children.items():
+            below[number] = days
+        demand_late = self.demand_late
+        for number in range(len(o_rel) - 1, -1, -1):
+            worst = today - o_rel[number]
+            if below[number] > worst:
+                worst = below[number]
+            if worst <= 0 and not delays:
+                continue  # on time, and nothing below it slips: the common case
+            worst = max(worst, 0)
             late[number] = worst
-            for src, _ in self.o_pegs[number]:
-                days = worst + self.delays.get((number, src), 0) if self.delays else worst
+            for src, _ in o_pegs[number]:
+                days = worst + delays.get((number, src), 0) if delays else worst
                 if days <= 0:
                     continue
                 if src >= 0:
-                    if days > self._late_from_children.get(src, 0):
-                        self._late_from_children[src] = days
-                elif days > self.demand_late[-1 - src]:
-                    self.demand_late[-1 - src] = days
+                    if days > below[src]:
+                        below[src] = days
+                elif days > demand_late[-1 - src]:
+                    demand_late[-1 - src] = days
         return late
 
     def _shortages(self, late: list[int]) -> None:
@@ -340,44 +400,46 @@ class _Planner:
 
     def _result(self, processed: list[str]) -> MrpResult:
         cal, today = self.cal, self.today
-        date_at = cal.date_at
-        orders = []
-        for number in range(len(self.o_qty)):
-            item = self.items[self.o_item[number]]
-            release = self.o_rel[number]
-            oid = self.o_id[number]
-            past_due = release < today
-            order = PlannedOrder(
-                number,
-                item.id,
-                item.procurement,
-                self.o_qty[number],
-                date_at(release),
-                date_at(self.o_due[number]),
-                bool(oid),
-                oid,
-                past_due,
-            )
-            orders.append(order)
-            if past_due:
-                days = today - release
-                self.exceptions.append(
-                    MrpException(
-                        ExceptionKind.PAST_DUE_RELEASE,
-                        item.id,
-                        oid or str(number),
-                        order.release,
-                        date_at(today),
-                        days,
-                        f"release {item.id} order {oid or number} now: "
-                        f"{days} working day(s) past due",
-                    )
+        lowest = min(self.o_rel, default=0)
+        highest = max(self.o_due, default=0)
+        # Every date an order can carry, looked up by index instead of computed per order.
+        shift = -min(lowest, 0)
+        dates = [cal.date_at(k - shift) for k in range(max(highest, today) + 1 + shift)]
+        items = self.items
+        names = [i.id for i in items]
+        kinds = [i.procurement for i in items]
+        o_item, o_rel = self.o_item, self.o_rel
+        past_due = [r < today for r in o_rel]
+        table = OrderTable(
+            item=tuple([names[n] for n in o_item]),
+            kind=tuple([kinds[n] for n in o_item]),
+            quantity=tuple(self.o_qty),
+            release=tuple([dates[r + shift] for r in o_rel]),
+            due=tuple([dates[d + shift] for d in self.o_due]),
+            firm_ids=tuple(self.o_id),
+            past_due=tuple(past_due),
+        )
+        now = dates[today + shift]
+        for number in compress(range(len(past_due)), past_due):
+            days = today - o_rel[number]
+            item = table.item[number]
+            ref = self.o_id[number] or str(number)
+            self.exceptions.append(
+                MrpException(
+                    ExceptionKind.PAST_DUE_RELEASE,
+                    item,
+                    ref,
+                    table.release[number],
+                    now,
+                    days,
+                    f"release {item} order {ref} now: {days} working day(s) past due",
                 )
+            )
         return MrpResult(
             status=MrpStatus.OK,
             errors=(),
             warnings=tuple(self.warnings),
-            planned_orders=tuple(orders),
+            planned_orders=table,
             exceptions=tuple(self.exceptions),
             low_level_codes=self.codes,
             items_processed=tuple(processed),

@@ -8,9 +8,10 @@ pegs are kept as compact rows and turned into `Peg` objects only when someone as
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import NamedTuple
+from typing import NamedTuple, overload
 
 from andon.engines.mrp.model import Procurement
 
@@ -59,6 +60,66 @@ class PlannedOrder(NamedTuple):
     past_due: bool
 
 
+class OrderTable(Sequence[PlannedOrder]):
+    """The planned orders as columns; indexing builds one `PlannedOrder` at a time.
+
+    A database writer reads the columns directly; a page that shows twenty orders builds twenty
+    objects, not half a million.
+    """
+
+    __slots__ = ("due", "firm_ids", "item", "kind", "past_due", "quantity", "release")
+
+    def __init__(
+        self,
+        item: tuple[str, ...],
+        kind: tuple[Procurement, ...],
+        quantity: tuple[float, ...],
+        release: tuple[dt.date, ...],
+        due: tuple[dt.date, ...],
+        firm_ids: tuple[str, ...],
+        past_due: tuple[bool, ...],
+    ) -> None:
+        self.item = item
+        self.kind = kind
+        self.quantity = quantity
+        self.release = release
+        self.due = due
+        self.firm_ids = firm_ids
+        self.past_due = past_due
+
+    def __len__(self) -> int:
+        return len(self.item)
+
+    @overload
+    def __getitem__(self, index: int) -> PlannedOrder: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[PlannedOrder, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> PlannedOrder | tuple[PlannedOrder, ...]:
+        if isinstance(index, slice):
+            return tuple(self[k] for k in range(*index.indices(len(self))))
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        oid = self.firm_ids[index]
+        return PlannedOrder(
+            index,
+            self.item[index],
+            self.kind[index],
+            self.quantity[index],
+            self.release[index],
+            self.due[index],
+            bool(oid),
+            oid,
+            self.past_due[index],
+        )
+
+
+EMPTY_ORDERS = OrderTable((), (), (), (), (), (), ())
+
+
 class ExceptionKind(StrEnum):
     EXPEDITE = "expedite"
     """Open supply is due after it is needed: bring it in to `suggested`."""
@@ -99,7 +160,7 @@ class MrpResult:
     status: MrpStatus
     errors: tuple[str, ...]
     warnings: tuple[str, ...]
-    planned_orders: tuple[PlannedOrder, ...]
+    planned_orders: OrderTable
     exceptions: tuple[MrpException, ...]
     low_level_codes: dict[str, int]
     items_processed: tuple[str, ...]
@@ -119,7 +180,8 @@ class MrpResult:
         return tuple(out)
 
     def orders_for(self, item: str) -> tuple[PlannedOrder, ...]:
-        return tuple(o for o in self.planned_orders if o.item == item)
+        orders = self.planned_orders
+        return tuple(orders[n] for n, name in enumerate(orders.item) if name == item)
 
 
 def error_result(errors: list[str], warnings: list[str]) -> MrpResult:
@@ -128,7 +190,7 @@ def error_result(errors: list[str], warnings: list[str]) -> MrpResult:
         status=MrpStatus.ERROR,
         errors=tuple(errors),
         warnings=tuple(warnings),
-        planned_orders=(),
+        planned_orders=EMPTY_ORDERS,
         exceptions=(),
         low_level_codes={},
         items_processed=(),
