@@ -205,3 +205,18 @@ def test_pru_lookup_by_search_agrees_with_the_table(monkeypatch) -> None:
     for table in (dense, searched):
         assert list(table.totals["IDEAL"]) == [3.0, 7.0]
         assert list(table.totals["PRU_MISSING"]) == [1, 1]  # item 5 on 0 has none; item 0 on 1 is 0
+
+
+def test_unsorted_input_gives_the_same_answer_by_either_sort(monkeypatch) -> None:
+    from benchmarks.kpi import synthetic_year
+
+    from andon.engines.kpi import totals
+
+    data = synthetic_year(5_000, 2, shuffle=True)
+    packed = compute(data, (Dimension.WORK_CENTER,), Period.WEEK)
+    monkeypatch.setattr(totals, "_KIND_BITS", 62)  # nothing fits: the plain argsort path
+    plain = compute(data, (Dimension.WORK_CENTER,), Period.WEEK)
+    assert packed.overlaps == plain.overlaps
+    assert packed.overlaps.elements > 0
+    for name, values in packed.table.totals.items():
+        assert np.array_equal(values, plain.table.totals[name]), name
