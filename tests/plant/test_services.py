@@ -6,9 +6,9 @@ import pytest
 
 from andon.core.errors import Conflict, NotFound, ValidationFailed
 from andon.core.models import AuditEntry
+from andon.core.records import find
 from andon.plant import services
 from andon.plant.models import Calendar, CalendarException, Location, Shift, WorkCenter
-from andon.core.records import find
 
 
 def test_create_work_center_by_calendar_code_is_audited(planner, calendar):
