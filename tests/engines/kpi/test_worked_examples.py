@@ -73,6 +73,7 @@ def test_shift_example_by_work_center_and_by_crew(shift: KpiData) -> None:
     assert by_wc.value(Kpi.WORKER_EFFICIENCY, row).reason == (
         "attendance is recorded per crew and shift, not per work center"
     )
+    assert Dimension.MACHINE is Dimension.WORK_CENTER
     by_crew = compute(shift, (Dimension.CREW,)).table
     row = by_crew.find(crew=0)
     assert by_crew.value(Kpi.WORKER_EFFICIENCY, row).value == pytest.approx(804 / 960)

@@ -44,9 +44,14 @@ class ElementKind(enum.IntEnum):
 
 
 class Dimension(enum.Enum):
-    """What a KPI table can be grouped by. MACHINE is the work center (ISO work unit)."""
+    """What a KPI table can be grouped by.
+
+    MACHINE is another name for WORK_CENTER: the ISO work unit is the machine, at the
+    granularity the plant records its time elements.
+    """
 
     WORK_CENTER = "work_center"
+    MACHINE = "work_center"
     LINE = "line"
     SHIFT = "shift"
     CREW = "crew"
