@@ -54,12 +54,16 @@ def applies(problem: Problem) -> bool:
 
 @dataclass(frozen=True)
 class Outcome:
-    """The best schedule found, its makespan, the iterations made and the seconds spent."""
+    """The best schedule found, its makespan, the iterations made and the seconds spent.
+
+    `at_lower_bound`: the makespan equals the longest job or machine load, so it is optimal.
+    """
 
     schedule: Schedule
     makespan: int
     iterations: int
     seconds: float
+    at_lower_bound: bool
 
 
 class _Graph:
@@ -400,4 +404,10 @@ def search(
                     u, v = rng.choice(candidates)
                     graph.swap(u, v)
                     graph.update(u, v)
-    return Outcome(graph.schedule(best_heads), best_value, iteration, time.perf_counter() - began)
+    return Outcome(
+        graph.schedule(best_heads),
+        best_value,
+        iteration,
+        time.perf_counter() - began,
+        best_value <= floor,
+    )
