@@ -199,11 +199,17 @@ def construct(problem: Problem, rule: Rule, ready_first: bool) -> Schedule | Non
             waiting[s] -= 1
             if waiting[s] == 0 and s not in builder.placed:
                 eligible.append((rule(ops[s]), s))
+    ready_at: dict[str, int] = {}
     while eligible:
         if ready_first:
+            # An eligible operation's predecessors are all placed, so its ready time is fixed:
+            # computed once, not at every step (which made this quadratic on large shops).
+            for _, name in eligible:
+                if name not in ready_at:
+                    ready_at[name] = builder.ready(ops[name])
             best_i = min(
                 range(len(eligible)),
-                key=lambda i: (builder.ready(ops[eligible[i][1]]), eligible[i][0]),
+                key=lambda i: (ready_at[eligible[i][1]], eligible[i][0]),
             )
         else:
             best_i = min(range(len(eligible)), key=lambda i: eligible[i][0])
