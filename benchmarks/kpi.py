@@ -89,8 +89,7 @@ def synthetic_year(events: int, seed: int, shuffle: bool = False) -> KpiData:
     scrap = np.floor(produced * rng.uniform(0, 0.04, size=n))
     rework = np.floor(produced * rng.uniform(0, 0.03, size=n))
     good = produced - scrap
-    local = start + OFFSET - YEAR_START - OFFSET
-    shift = (local % 86_400) // SHIFT_SECONDS
+    shift = ((start - YEAR_START) % 86_400) // SHIFT_SECONDS  # YEAR_START is local midnight
     elements = TimeElements(
         work_center=wc,
         start=start,
