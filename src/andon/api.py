@@ -99,6 +99,7 @@ def _mount() -> None:
     from andon.orders.api import router as orders_router
     from andon.partners.api import router as partners_router
     from andon.people.api import router as people_router
+    from andon.performance.api import router as performance_router
     from andon.planning.api import router as planning_router
     from andon.plant.api import router as plant_router
     from andon.production.api import router as production_router
@@ -116,6 +117,7 @@ def _mount() -> None:
     api.add_router("/", planning_router)
     api.add_router("/", scheduling_router)
     api.add_router("/", production_router)
+    api.add_router("/", performance_router)
 
 
 _mount()

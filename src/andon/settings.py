@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "andon.planning",
     "andon.scheduling",
     "andon.production",
+    "andon.performance",
     "andon.transfer",
     "andon.demo",
 ]

@@ -16,6 +16,7 @@ urlpatterns = [
     path("planning/", include("andon.planning.urls")),
     path("scheduling/", include("andon.scheduling.urls")),
     path("production/", include("andon.production.urls")),
+    path("performance/", include("andon.performance.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

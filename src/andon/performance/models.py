@@ -1,0 +1,1 @@
+"""Performance: KPIs, dashboards and the andon board."""
