@@ -1,0 +1,63 @@
+"""run_plan on a real database: publishes atomically, and a bad run leaves the plan in force."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from andon.catalog.models import BomLine
+from andon.orders.models import SalesOrder, SalesOrderLine
+from andon.planning.models import CurrentPlan, Pegging, PlannedOrder, PlanRun
+from andon.planning.services import current_run, run_plan
+
+TODAY = dt.date(2025, 3, 3)
+
+
+@pytest.fixture
+def pump_plant(make_item, customer):
+    pump = make_item("PUMP", procurement="make", lead_time_days=2)
+    motor = make_item("MOTOR", procurement="buy", lead_time_days=3)
+    BomLine.objects.create(parent=pump, component=motor, quantity=Decimal("2"))
+    order = SalesOrder.objects.create(number="SO-1", customer=customer, order_date=TODAY)
+    SalesOrderLine.objects.create(
+        order=order, line=1, item=pump, quantity=Decimal("5"), due_date=dt.date(2025, 3, 21)
+    )
+    return pump, motor
+
+
+def test_a_run_is_written_and_published(pump_plant):
+    run = run_plan(today=TODAY)
+    assert run.status == PlanRun.Status.PUBLISHED, run.log
+    assert current_run() == run
+    orders = {o.item.sku: o for o in PlannedOrder.objects.filter(run=run)}
+    assert orders["PUMP"].quantity == 5
+    assert orders["PUMP"].release_date == dt.date(2025, 3, 19)
+    assert orders["MOTOR"].quantity == 10
+    assert orders["MOTOR"].due_date == dt.date(2025, 3, 19)
+    peg = Pegging.objects.get(order=orders["MOTOR"])
+    assert peg.parent == orders["PUMP"]
+    assert Pegging.objects.get(order=orders["PUMP"]).reference == "SO-1/1"
+
+
+def test_a_failed_run_leaves_the_plan_in_force(pump_plant):
+    pump, motor = pump_plant
+    first = run_plan(today=TODAY)
+    BomLine.objects.create(parent=motor, component=pump, quantity=Decimal("1"))
+    second = run_plan(today=TODAY)
+    assert second.status == PlanRun.Status.FAILED
+    assert "cycle" in second.log
+    assert "PUMP" in second.log
+    assert current_run() == first
+    assert CurrentPlan.objects.count() == 1
+    assert not PlannedOrder.objects.filter(run=second).exists()
+
+
+def test_the_plan_command_publishes_and_fails_in_one_line(pump_plant):
+    from django.core.management import CommandError, call_command
+
+    pump, motor = pump_plant
+    call_command("plan", "--today", "2025-03-03")
+    assert current_run().status == PlanRun.Status.PUBLISHED
+    BomLine.objects.create(parent=motor, component=pump, quantity=Decimal("1"))
+    with pytest.raises(CommandError, match="failed: the structure has a cycle"):
+        call_command("plan", "--today", "2025-03-03")
