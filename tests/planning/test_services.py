@@ -61,3 +61,15 @@ def test_the_plan_command_publishes_and_fails_in_one_line(pump_plant):
     BomLine.objects.create(parent=motor, component=pump, quantity=Decimal("1"))
     with pytest.raises(CommandError, match="failed: the structure has a cycle"):
         call_command("plan", "--today", "2025-03-03")
+
+
+def test_lead_times_count_the_plant_calendar_holidays(pump_plant, calendar):
+    from andon.plant.models import CalendarException
+
+    # Closing Wed 19 Mar: 2 working days before Fri 21 are now Thu 20 and Tue 18.
+    CalendarException.objects.create(
+        calendar=calendar, date=dt.date(2025, 3, 19), kind=CalendarException.Kind.CLOSED
+    )
+    run = run_plan(today=TODAY)
+    pump = PlannedOrder.objects.get(run=run, item__sku="PUMP")
+    assert pump.release_date == dt.date(2025, 3, 18)

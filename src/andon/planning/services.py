@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from andon.catalog.models import BomLine, Item
 from andon.engines import mrp
+from andon.engines.calendar import working_time
 from andon.inventory.services import on_hand_by_item
 from andon.orders.models import (
     Forecast,
@@ -28,6 +29,8 @@ from andon.orders.models import (
 )
 from andon.partners.models import SupplierItem
 from andon.planning.models import CurrentPlan, Pegging, PlanException, PlannedOrder, PlanRun
+from andon.plant.calendars import working_calendar
+from andon.plant.models import Calendar
 
 Progress = Callable[[str], None]
 HORIZON_DAYS = 182
@@ -113,8 +116,7 @@ def build_problem(today: dt.date, horizon_end: dt.date) -> mrp.MrpProblem:
         .filter(open_qty__gt=0)
         .values("order__number", "line", "item__sku", "open_qty", "due_date")
     )
-    # The plant calendar's working days come next; until then, Monday to Friday.
-    calendar = mrp.PlanningCalendar.weekdays(
+    calendar = planning_calendar(
         today - dt.timedelta(days=730), horizon_end + dt.timedelta(days=31)
     )
     return mrp.MrpProblem(
@@ -127,6 +129,20 @@ def build_problem(today: dt.date, horizon_end: dt.date) -> mrp.MrpProblem:
         forecasts=forecasts,
         scheduled_receipts=receipts,
     )
+
+
+def planning_calendar(first_day: dt.date, last_day: dt.date) -> mrp.PlanningCalendar:
+    """The plant's working days: the first calendar by code, or Monday to Friday if none.
+
+    Lead times count these days; a calendar without any shift falls back to weekdays too, so a
+    fresh installation plans sensibly.
+    """
+    stored = Calendar.objects.prefetch_related("shifts").order_by("code").first()
+    if stored is not None:
+        days = working_time(working_calendar(stored, first_day, last_day), first_day, last_day)
+        if days.working_days:
+            return mrp.PlanningCalendar.from_working_days(first_day, last_day, days.working_days)
+    return mrp.PlanningCalendar.weekdays(first_day, last_day)
 
 
 def _start_run(user: Any, today: dt.date, horizon_end: dt.date) -> PlanRun:

@@ -253,6 +253,13 @@ class PlanningCalendar:
         )
         return cls(first_day, last_day, days)
 
+    @classmethod
+    def from_working_days(
+        cls, first_day: dt.date, last_day: dt.date, working_days: tuple[dt.date, ...]
+    ) -> PlanningCalendar:
+        """From a plant calendar's working days (`engines.calendar.working_time(...)`)."""
+        return cls(first_day, last_day, tuple(sorted(set(working_days))))
+
     def index_on_or_before(self, day: dt.date) -> int:
         """Index of the working day on or before `day` (-1 if before the first one)."""
         return bisect.bisect_right(self.working_days, day) - 1
