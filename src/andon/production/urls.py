@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from andon.production import views
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("work-orders/<int:pk>/<slug:action>/", views.workorder_action, name="workorder-action"),
     path("lots/trace/", views.lot_trace, name="lot-trace"),
     path("supervisor/", views.supervisor, name="supervisor"),
+    path("terminal/", include("andon.production.terminal.urls")),
 ]
