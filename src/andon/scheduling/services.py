@@ -1,0 +1,374 @@
+"""Scheduling use cases: run, publish, reschedule, lock and move.
+
+A run is recorded first (status running, in its own short transaction), then solved outside any
+transaction, then published in one transaction that writes all its placed operations and makes
+it the schedule in force. A run that fails (bad data, no schedule found) or dies half-way writes
+no placed operations, so the previous schedule stays in force: that is the whole of the
+"published atomically" guarantee, and it holds whatever process runs the task.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from andon.core import audit
+from andon.core.errors import Conflict, ValidationFailed
+from andon.engines.scheduling import (
+    Assignment,
+    CheckerError,
+    ProblemError,
+    Result,
+    Schedule,
+    Status,
+    reschedule,
+    solve,
+)
+from andon.plant.models import WorkCenter
+from andon.scheduling.inputs import Built, build_problem, schedule_origin
+from andon.scheduling.models import Downtime, ScheduledOperation, ScheduleRun
+
+log = logging.getLogger(__name__)
+Progress = Callable[[int, int | None], None]
+
+DEFAULT_TIME_LIMIT = float(getattr(settings, "ANDON_SCHEDULE_TIME_LIMIT", 10.0))
+DEFAULT_HORIZON_DAYS = int(getattr(settings, "ANDON_SCHEDULE_HORIZON_DAYS", 60))
+SOLVER_WORKERS = int(getattr(settings, "ANDON_SCHEDULE_WORKERS", 2))
+# A quick first solve gives the floor a schedule (and the page a first point) within seconds;
+# the rest of the time limit goes to the full search.
+FIRST_SHARE = 0.2
+# Minutes of start shift weighed as one minute of objective when rescheduling: moving work on
+# the floor is a cost in itself.
+STABILITY = 1
+# A run still "running" this long after its time limit died with its process.
+STALE_AFTER = dt.timedelta(minutes=10)
+
+
+def expire_stale_runs() -> int:
+    """Mark runs whose process died as failed, so no page waits for them forever."""
+    count = 0
+    for run in ScheduleRun.objects.filter(status=ScheduleRun.Status.RUNNING):
+        if timezone.now() - run.created_at > dt.timedelta(seconds=run.time_limit) + STALE_AFTER:
+            _fail(run, "interrupted: the run's process stopped before it finished")
+            count += 1
+    return count
+
+
+@transaction.atomic
+def create_run(
+    user: Any,
+    *,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    horizon_days: int = DEFAULT_HORIZON_DAYS,
+    kind: str = ScheduleRun.Kind.SCHEDULE,
+    reason: str = "",
+) -> ScheduleRun:
+    """Record a run about to start (nothing in force changes yet)."""
+    if not 0 < time_limit <= 3600:
+        raise ValidationFailed(
+            "The time limit must be between 0 and 3600 seconds.", code="time_limit"
+        )
+    if not 1 <= horizon_days <= 366:
+        raise ValidationFailed("The horizon must be 1 to 366 days.", code="horizon")
+    run = ScheduleRun.objects.create(
+        kind=kind,
+        time_limit=time_limit,
+        horizon_days=horizon_days,
+        reason=reason[:200],
+        created_by=user if getattr(user, "pk", None) else None,
+    )
+    audit.record(user, "create", run, audit.snapshot(run))
+    return run
+
+
+def start_run(
+    user: Any,
+    *,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    horizon_days: int = DEFAULT_HORIZON_DAYS,
+    kind: str = ScheduleRun.Kind.SCHEDULE,
+    reason: str = "",
+) -> ScheduleRun:
+    """Record a run and hand it to the task queue (runs in-process with the immediate backend)."""
+    from andon.scheduling.tasks import run_schedule
+
+    expire_stale_runs()
+    run = create_run(
+        user, time_limit=time_limit, horizon_days=horizon_days, kind=kind, reason=reason
+    )
+    run_schedule.enqueue(run.pk)
+    run.refresh_from_db()
+    return run
+
+
+def execute_run(
+    run_id: int, *, on_progress: Progress | None = None, origin: dt.datetime | None = None
+) -> ScheduleRun:
+    """Build, solve and publish one recorded run; never raises for bad plant data."""
+    run = ScheduleRun.objects.get(pk=run_id)
+    began = time.perf_counter()
+    try:
+        built = build_problem(origin=origin or schedule_origin(), horizon_days=run.horizon_days)
+    except ProblemError as exc:
+        return _fail(run, str(exc))
+    problem = built.problem
+    lines = [
+        f"{len(problem.operations)} operations of {len(problem.jobs)} work orders on "
+        f"{len(problem.resources)} work centers, {len(problem.workers)} workers; "
+        f"built in {time.perf_counter() - began:.2f} s",
+        *built.notes,
+    ]
+    _save(run, origin=built.origin, log="\n".join(lines), operation_count=len(problem.operations))
+    if not problem.operations:
+        return _publish(run, built, Result(Status.OPTIMAL, Schedule(()), 0, 0), began)
+    try:
+        previous = None
+        if run.kind == ScheduleRun.Kind.RESCHEDULE:
+            previous = previous_schedule(built, ScheduleRun.current())
+        result = _solve(run, built, previous, began, on_progress)
+    except CheckerError as exc:  # a modelling bug: never publish an unchecked schedule
+        log.exception("schedule run %s: checker rejected the solver's schedule", run.pk)
+        return _fail(run, f"internal error, nothing published: {exc}")
+    if result.schedule is None:
+        return _fail(run, f"no schedule ({result.status.value}): {result.message}")
+    return _publish(run, built, result, began)
+
+
+def _save(run: ScheduleRun, **fields: Any) -> None:
+    # Outside any transaction, so that a page polling the run sees each step at once.
+    for name, value in fields.items():
+        setattr(run, name, value)
+    ScheduleRun.objects.filter(pk=run.pk).update(**fields)
+
+
+def _solve(
+    run: ScheduleRun,
+    built: Built,
+    previous: Schedule | None,
+    began: float,
+    on_progress: Progress | None,
+) -> Result:
+    problem = built.problem
+    points: list[list[float]] = []
+    solving = time.perf_counter()
+
+    def record(result: Result, percent: int) -> None:
+        if result.objective is not None:
+            points.append([round(time.perf_counter() - solving, 2), result.objective])
+        _save(run, progress=list(points), percent=percent)
+        if on_progress is not None:
+            on_progress(percent, result.objective)
+
+    limit = run.time_limit
+    if previous is not None:
+        result = reschedule(problem, previous, limit, SOLVER_WORKERS, seed=0, stability=STABILITY)
+        record(result, 100)
+        return result
+    first = min(limit, max(limit * FIRST_SHARE, 0.5))
+    best = solve(problem, first, SOLVER_WORKERS, seed=0)
+    record(best, round(100 * first / limit))
+    rest = limit - (time.perf_counter() - solving)
+    if best.status in (Status.FEASIBLE, Status.UNKNOWN) and rest > 0.5:
+        full = solve(problem, rest, SOLVER_WORKERS, seed=1)
+        if full.objective is not None and (
+            best.objective is None or full.objective < best.objective
+        ):
+            bound = max(x for x in (best.lower_bound, full.lower_bound, 0) if x is not None)
+            best = Result(full.status, full.schedule, full.objective, bound, full.message)
+        record(best, 100)
+    return best
+
+
+def previous_schedule(built: Built, run: ScheduleRun | None) -> Schedule | None:
+    """The schedule in force, in the minutes of a newly built problem (what can still move)."""
+    if run is None:
+        return None
+    problem = built.problem
+    by_id = {p.id: name for name, p in built.operations.items()}
+    codes = {pk: code for code, pk in built.work_centers.items()}
+    assignments = []
+    for op_id, center_id, start in ScheduledOperation.objects.filter(run=run).values_list(
+        "operation_id", "work_center_id", "start"
+    ):
+        name = by_id.get(op_id)
+        if name is None:
+            continue
+        op = problem.operation_by_name[name]
+        minute = built.minutes(start)
+        resource = codes.get(center_id, "")
+        if op.locked or minute < 0 or resource not in op.resources:
+            continue
+        assignments.append(Assignment(name, resource, minute, minute + op.duration_on(resource)))
+    return Schedule(tuple(assignments))
+
+
+@transaction.atomic
+def _publish(run: ScheduleRun, built: Built, result: Result, began: float) -> ScheduleRun:
+    """Write the run's placed operations and make it the schedule in force, all or nothing."""
+    run = ScheduleRun.objects.select_for_update().get(pk=run.pk)
+    if run.status != ScheduleRun.Status.RUNNING:
+        raise Conflict(f"Schedule run {run.pk} is {run.status}, not running.", code="not_running")
+    current = ScheduleRun.current()
+    before: dict[int, tuple[dt.datetime, int]] = {}
+    if current is not None:
+        before = {
+            op_id: (start, center_id)
+            for op_id, start, center_id in ScheduledOperation.objects.filter(
+                run=current
+            ).values_list("operation_id", "start", "work_center_id")
+        }
+    assert result.schedule is not None
+    job_end: dict[str, int] = {}
+    rows = []
+    moved = 0
+    for a in result.schedule.assignments:
+        placed = built.operations[a.operation]
+        job_end[placed.work_order] = max(job_end.get(placed.work_order, 0), a.end)
+        start = built.moment(a.start)
+        center_id = built.work_centers[a.resource]
+        prior = before.get(placed.id)
+        if prior is not None and (prior[0] != start or prior[1] != center_id):
+            moved += 1
+        rows.append(
+            ScheduledOperation(
+                run=run,
+                operation_id=placed.id,
+                work_center_id=center_id,
+                start=start,
+                end=built.moment(a.end),
+                locked=placed.locked,
+                started=placed.started,
+                workers=",".join(a.workers)[:300],
+                previous_start=prior[0] if prior else None,
+                previous_work_center_id=prior[1] if prior else None,
+            )
+        )
+    ScheduledOperation.objects.bulk_create(rows, batch_size=500)
+    late = sum(
+        1
+        for job in built.problem.jobs
+        if job.due is not None and job_end.get(job.name, 0) > job.due
+    )
+    now = timezone.now()
+    fields = {
+        "status": ScheduleRun.Status.PUBLISHED,
+        "solver_status": result.status.value,
+        "objective": result.objective,
+        "lower_bound": result.lower_bound,
+        "percent": 100,
+        "moved_count": moved,
+        "late_orders": late,
+        "seconds": round(time.perf_counter() - began, 2),
+        "finished_at": now,
+        "published_at": now,
+        "message": f"{len(rows)} operations placed, {late} orders late"
+        + (f", {moved} moved" if current is not None else ""),
+    }
+    _save(run, **fields)
+    audit.record(run.created_by, "update", run, {k: str(v) for k, v in fields.items()})
+    return run
+
+
+def _fail(run: ScheduleRun, message: str) -> ScheduleRun:
+    """Record why a run failed; the schedule in force is not touched."""
+    with transaction.atomic():
+        fields = {
+            "status": ScheduleRun.Status.FAILED,
+            "message": message[:2000],
+            "finished_at": timezone.now(),
+        }
+        _save(run, **fields)
+        audit.record(run.created_by, "update", run, {"status": "failed", "message": message})
+    return run
+
+
+# --- changes on the floor ---------------------------------------------------------------------
+
+
+def work_center_down(
+    user: Any,
+    work_center: WorkCenter,
+    start: dt.datetime,
+    end: dt.datetime,
+    *,
+    reason: str = "",
+    time_limit: float = DEFAULT_TIME_LIMIT,
+) -> ScheduleRun:
+    """Record that a work center cannot work from `start` to `end`, and reschedule around it.
+
+    Started and locked operations stay where they are; everything else moves as little as the
+    objective allows (see `engines.scheduling.reschedule`).
+    """
+    if timezone.is_naive(start) or timezone.is_naive(end):
+        raise ValidationFailed("Give the downtime with its time zone.", code="naive_time")
+    if end <= start:
+        raise ValidationFailed("The downtime must end after it starts.", code="empty_downtime")
+    with transaction.atomic():
+        downtime = Downtime.objects.create(
+            work_center=work_center,
+            start=start,
+            end=end,
+            reason=reason[:200],
+            created_by=user if getattr(user, "pk", None) else None,
+        )
+        audit.record(user, "create", downtime, audit.snapshot(downtime))
+    local = timezone.localtime
+    return start_run(
+        user,
+        time_limit=time_limit,
+        kind=ScheduleRun.Kind.RESCHEDULE,
+        reason=f"{work_center.code} down {local(start):%d %b %H:%M}-{local(end):%d %b %H:%M}"
+        + (f": {reason}" if reason else ""),
+    )
+
+
+def reschedule_now(
+    user: Any, *, reason: str = "", time_limit: float = DEFAULT_TIME_LIMIT
+) -> ScheduleRun:
+    """After an order changed: a new schedule that keeps the floor as stable as it can."""
+    return start_run(
+        user,
+        time_limit=time_limit,
+        kind=ScheduleRun.Kind.RESCHEDULE,
+        reason=reason or "orders changed",
+    )
+
+
+def current_row(pk: int) -> ScheduledOperation:
+    """A placed operation of the schedule in force, or a clear refusal."""
+    current = ScheduleRun.current()
+    row = (
+        ScheduledOperation.objects.select_related("operation__work_order", "work_center", "run")
+        .filter(pk=pk)
+        .first()
+    )
+    if row is None:
+        raise ValidationFailed(f"There is no scheduled operation {pk}.", code="unknown_operation")
+    if current is None or row.run_id != current.pk:
+        raise Conflict(
+            f"{row.operation} belongs to schedule run {row.run_id}, not the one in force.",
+            code="not_current",
+        )
+    return row
+
+
+@transaction.atomic
+def set_lock(user: Any, pk: int, locked: bool) -> ScheduledOperation:
+    """Lock (or free) an operation where it is: the next run keeps it there."""
+    row = current_row(pk)
+    if row.started:
+        raise Conflict(f"{row.operation} has started on the floor; it is fixed anyway.",
+                       code="started")  # fmt: skip
+    before = row.locked
+    ScheduledOperation.objects.filter(pk=row.pk).update(locked=locked)
+    row.locked = locked
+    if before != locked:
+        audit.record(user, "update", row, {"locked": [before, locked]})
+    return row
