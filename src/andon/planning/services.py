@@ -45,14 +45,20 @@ def _quantity(value: float) -> Decimal:
     return Decimal(f"{value:.4f}")
 
 
-def build_problem(today: dt.date, horizon_end: dt.date) -> mrp.MrpProblem:
-    """The engine's input from the database, in a few bulk queries."""
+def build_problem(today: dt.date, horizon_end: dt.date, only: Item | None = None) -> mrp.MrpProblem:
+    """The engine's input from the database, in a few bulk queries.
+
+    With `only`, just what the time-phased record of that item needs: the item, the BOM lines
+    that use it, and its own demand and supply.
+    """
     stock = on_hand_by_item(nettable_only=True)
+    mine = {"item": only} if only else {}
     sources: dict[int, SupplierItem] = {}
     for preferred in SupplierItem.objects.filter(preferred=True).order_by("id"):
         sources.setdefault(preferred.item_id, preferred)
     items = []
-    for row in Item.objects.filter(active=True).order_by("sku"):
+    rows = Item.objects.filter(pk=only.pk) if only else Item.objects.filter(active=True)
+    for row in rows.order_by("sku"):
         source: SupplierItem | None = sources.get(row.id)
         min_qty = _float(row.min_qty)
         if source is not None:
@@ -84,7 +90,9 @@ def build_problem(today: dt.date, horizon_end: dt.date) -> mrp.MrpProblem:
             valid_from=b["valid_from"],
             valid_to=b["valid_to"],
         )
-        for b in BomLine.objects.filter(parent__active=True).values(
+        for b in BomLine.objects.filter(
+            parent__active=True, **({"component": only} if only else {})
+        ).values(
             "parent__sku", "component__sku", "quantity", "scrap_percent", "valid_from", "valid_to"
         )
     )
@@ -96,7 +104,7 @@ def build_problem(today: dt.date, horizon_end: dt.date) -> mrp.MrpProblem:
             s["due_date"],
             s["order__customer__code"],
         )
-        for s in SalesOrderLine.objects.filter(order__status=SalesOrder.Status.OPEN)
+        for s in SalesOrderLine.objects.filter(order__status=SalesOrder.Status.OPEN, **mine)
         .annotate(open_qty=F("quantity") - F("shipped_quantity"))
         .filter(open_qty__gt=0)
         .values(
@@ -105,13 +113,13 @@ def build_problem(today: dt.date, horizon_end: dt.date) -> mrp.MrpProblem:
     )
     forecasts = tuple(
         mrp.Forecast(f"F{f['id']}", f["item__sku"], f["date"], float(f["quantity"]))
-        for f in Forecast.objects.values("id", "item__sku", "date", "quantity")
+        for f in Forecast.objects.filter(**mine).values("id", "item__sku", "date", "quantity")
     )
     receipts = tuple(
         mrp.ScheduledReceipt(
             f"{p['order__number']}/{p['line']}", p["item__sku"], float(p["open_qty"]), p["due_date"]
         )
-        for p in PurchaseOrderLine.objects.filter(order__status__in=OPEN_PURCHASE)
+        for p in PurchaseOrderLine.objects.filter(order__status__in=OPEN_PURCHASE, **mine)
         .annotate(open_qty=F("quantity") - F("received_quantity"))
         .filter(open_qty__gt=0)
         .values("order__number", "line", "item__sku", "open_qty", "due_date")
@@ -259,3 +267,39 @@ def current_run() -> PlanRun | None:
     """The published run in force, if any."""
     pointer = CurrentPlan.objects.select_related("run").first()
     return pointer.run if pointer else None
+
+
+def item_record(run: PlanRun, item: Item) -> mrp.TimePhasedRecord:
+    """The time-phased MRP record of `item` under `run`, from its stored orders and its parents'.
+
+    Built from the item's own inputs and the run's orders for it and its parents, not by
+    planning again, so it stays cheap on a 100,000-item plant.
+    """
+    problem = build_problem(run.plan_date, run.horizon_end, only=item)
+    parents = BomLine.objects.filter(component=item).values_list("parent_id", flat=True)
+    rows = list(
+        PlannedOrder.objects.filter(run=run, item_id__in=[item.pk, *parents])
+        .order_by("number")
+        .values_list("item__sku", "kind", "quantity", "release_date", "due_date", "firm_reference")
+    )
+    table = mrp.OrderTable(
+        item=tuple(r[0] for r in rows),
+        kind=tuple(mrp.Procurement(r[1]) for r in rows),
+        quantity=tuple(float(r[2]) for r in rows),
+        release=tuple(r[3] for r in rows),
+        due=tuple(r[4] for r in rows),
+        firm_ids=tuple(r[5] for r in rows),
+        past_due=tuple(r[3] < run.plan_date for r in rows),
+    )
+    stored = mrp.MrpResult(
+        status=mrp.MrpStatus.OK,
+        errors=(),
+        warnings=(),
+        planned_orders=table,
+        exceptions=(),
+        low_level_codes={},
+        items_processed=(),
+        peg_rows=(),
+        demand_refs=(),
+    )
+    return mrp.item_record(problem, stored, item.sku)

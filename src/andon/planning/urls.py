@@ -1,4 +1,9 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from andon.planning import views
 
 app_name = "planning"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("orders/", views.planned_order_list, name="order-list"),
+    path("items/<int:pk>/", views.item_record, name="item-record"),
+]
