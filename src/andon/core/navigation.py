@@ -29,6 +29,7 @@ SECTIONS: tuple[NavSection, ...] = (
     NavSection(
         "Plan",
         (
+            NavEntry("Planned orders", "planning:order-list"),
             NavEntry("Sales orders", "orders:salesorder-list"),
             NavEntry("Forecasts", "orders:forecast-list"),
             NavEntry("Purchase orders", "orders:purchaseorder-list"),
