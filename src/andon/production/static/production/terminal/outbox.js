@@ -18,6 +18,17 @@ function empty() {
   return { queue: [], problems: [] };
 }
 
+// crypto.randomUUID exists only in secure contexts (HTTPS or localhost); a plant network served
+// over plain HTTP still gets a random version 4 UUID from getRandomValues.
+export function newId() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
 function csrfToken() {
   const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
   return match ? decodeURIComponent(match[1]) : "";
@@ -63,7 +74,7 @@ export class Outbox {
   // Queue an event (API fields only) with a label for the operator; returns its client_id.
   add(event, label) {
     const entry = {
-      event: { client_id: crypto.randomUUID(), at: new Date().toISOString(), ...event },
+      event: { client_id: newId(), at: new Date().toISOString(), ...event },
       label,
     };
     const data = this.read();
