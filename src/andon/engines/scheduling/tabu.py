@@ -35,6 +35,9 @@ PERTURBATION_SWAPS = 3
 # Iterations per operation after which the search stops even with time left: a small shop is
 # settled long before, and CP-SAT, which can prove optimality, should get the time.
 ITERATIONS_PER_OPERATION = 1000
+# Farthest an operation moves inside a block: long blocks of large shops would otherwise make
+# each step evaluate hundreds of moves, most of them far-fetched.
+MAX_JUMP = 8
 
 
 def applies(problem: Problem) -> bool:
@@ -147,40 +150,79 @@ class _Graph:
         self.makespan = max((h + d for h, d in zip(head, dur, strict=True)), default=0)
         return True
 
-    def _reorder(self, u: int, v: int) -> tuple[int, int]:
-        """Repair the topological order after v was put before u; returns the span touched.
+    def _reorder(self, u: int, w: int, forward: bool) -> tuple[int, int]:
+        """Repair the topological order after moving u next to w; returns the span touched.
 
-        Between u and v in the old order, u's descendants (in the new graph) move after the
-        rest; v is never one of them, as the swapped arc was the only path from u to v.
+        Moved later (after w), u's descendants between u and w go after the rest; moved earlier
+        (before w), u's ancestors between w and u go before the rest. The move's guarantee
+        (`_safe`) is that w is neither, so the order stays valid.
         """
         topo, pos, jp, mprev = self.topo, self.pos, self.jp, self.mprev
-        lo, hi = pos[u], pos[v]
-        seen = {u}
-        kept: list[int] = []
-        moved: list[int] = []
-        for k in range(lo, hi + 1):
-            x = topo[k]
-            if x == u or mprev[x] in seen or any(p in seen for p in jp[x]):
-                seen.add(x)
-                moved.append(x)
-            else:
-                kept.append(x)
-        topo[lo : hi + 1] = kept + moved
+        if forward:
+            lo, hi = pos[w], pos[u]
+            needed = set(jp[u])
+            needed.add(mprev[u])
+            early = [u]
+            late: list[int] = []
+            for k in range(hi - 1, lo - 1, -1):
+                x = topo[k]
+                if x in needed:
+                    early.append(x)
+                    needed.update(jp[x])
+                    needed.add(mprev[x])
+                else:
+                    late.append(x)
+            early.reverse()
+            late.reverse()
+            topo[lo : hi + 1] = early + late
+        else:
+            lo, hi = pos[u], pos[w]
+            seen = {u}
+            kept: list[int] = []
+            moved: list[int] = []
+            for k in range(lo, hi + 1):
+                x = topo[k]
+                if x == u or mprev[x] in seen or any(p in seen for p in jp[x]):
+                    seen.add(x)
+                    moved.append(x)
+                else:
+                    kept.append(x)
+            topo[lo : hi + 1] = kept + moved
         for k in range(lo, hi + 1):
             pos[topo[k]] = k
         return lo, hi
 
-    def update(self, u: int, v: int) -> None:
-        """Heads and tails after `swap(u, v)`, recomputed only where they can have changed.
+    def move(self, u: int, w: int, forward: bool) -> None:
+        """Move u right before (forward) or right after w on their machine, and update.
 
-        Heads can change only downstream of v and u, tails only upstream, so each pass walks
-        the topological order from the swap and skips operations none of whose neighbours moved.
+        Heads can change only downstream of the move, tails only upstream, so each pass walks
+        the topological order from the move and skips operations none of whose neighbours moved.
         """
-        lo, hi = self._reorder(u, v)
+        mprev, mnext = self.mprev, self.mnext
+        a, c = mprev[u], mnext[u]
+        if a >= 0:
+            mnext[a] = c
+        if c >= 0:
+            mprev[c] = a
+        if forward:
+            p = mprev[w]
+            if p >= 0:
+                mnext[p] = u
+            mprev[u], mnext[u], mprev[w] = p, w, u
+            touched = {u, w, a, c, p}
+        else:
+            q = mnext[w]
+            if q >= 0:
+                mprev[q] = u
+            mprev[u], mnext[u], mnext[w] = w, q, u
+            touched = {u, w, a, c, q}
+        touched.discard(-1)
+        lo, hi = self._reorder(u, w, forward)
         topo, head, tail, dur = self.topo, self.head, self.tail, self.dur
         jp, js, mprev, mnext, release = self.jp, self.js, self.mprev, self.mnext, self.release
         dirty = [False] * len(topo)
-        dirty[u] = dirty[v] = True
+        for x in touched:
+            dirty[x] = True
         for k in range(lo, len(topo)):
             x = topo[k]
             if not dirty[x]:
@@ -195,7 +237,7 @@ class _Graph:
                 e = head[p] + dur[p]
                 if e > h:
                     h = e
-            if h != head[x] or x in (u, v):
+            if h != head[x] or x in touched:
                 head[x] = h
                 for s in js[x]:
                     dirty[s] = True
@@ -203,7 +245,8 @@ class _Graph:
                 if s >= 0:
                     dirty[s] = True
         dirty = [False] * len(topo)
-        dirty[u] = dirty[v] = True
+        for x in touched:
+            dirty[x] = True
         for k in range(hi, -1, -1):
             x = topo[k]
             if not dirty[x]:
@@ -218,7 +261,7 @@ class _Graph:
                 e = tail[s] + dur[s]
                 if e > t:
                     t = e
-            if t != tail[x] or x in (u, v):
+            if t != tail[x] or x in touched:
                 tail[x] = t
                 for p in jp[x]:
                     dirty[p] = True
@@ -275,36 +318,58 @@ class _Graph:
                     stack.append(s)
         return bound
 
-    def estimate(self, u: int, v: int) -> int:
-        """Taillard's estimate of the makespan after swapping u and its machine successor v."""
-        head, tail, dur = self.head, self.tail, self.dur
-        a, b = self.mprev[u], self.mnext[v]
-        hv = self.release[v]
-        for p in self.jp[v]:
-            hv = max(hv, head[p] + dur[p])
-        if a >= 0:
-            hv = max(hv, head[a] + dur[a])
-        hu = self.release[u]
-        for p in self.jp[u]:
-            hu = max(hu, head[p] + dur[p])
-        hu = max(hu, hv + dur[v])
-        tu = tail[b] + dur[b] if b >= 0 else 0
-        for s in self.js[u]:
-            tu = max(tu, tail[s] + dur[s])
-        tv = tu + dur[u]
-        for s in self.js[v]:
-            tv = max(tv, tail[s] + dur[s])
-        return max(hv + dur[v] + tv, hu + dur[u] + tu)
+    def safe(self, u: int, w: int, forward: bool, over: list[int]) -> bool:
+        """Whether moving u next to w, over the block operations `over`, surely keeps the graph
+        acyclic (Balas and Vazacopoulos's conditions, from heads and tails).
 
-    def swap(self, u: int, v: int) -> None:
-        """Put v before u on their machine (v is u's machine successor)."""
-        a, b = self.mprev[u], self.mnext[v]
-        if a >= 0:
-            self.mnext[a] = v
-        if b >= 0:
-            self.mprev[b] = u
-        self.mprev[v], self.mnext[v] = a, u
-        self.mprev[u], self.mnext[u] = v, b
+        A cycle needs a path from an operation jumped over into a job predecessor of u (moving
+        earlier) or from a job successor of u into one (moving later); such a path would make
+        that predecessor's head, or successor's tail, at least as long as w's.
+        """
+        head, tail, dur, resource = self.head, self.tail, self.dur, self.resource
+        machine = resource[u]
+        if forward:
+            limit = head[w] + dur[w]
+            for p in self.jp[u]:
+                if head[p] >= limit or (resource[p] == machine and p in over):
+                    return False
+            return True
+        limit = tail[w] + dur[w]
+        for s in self.js[u]:
+            if tail[s] + dur[s] > limit or (resource[s] == machine and s in over):
+                return False
+        return True
+
+    def estimate(self, segment: list[int], before: int, after: int) -> int:
+        """Makespan estimate when `segment` runs in this order between machine neighbours
+        `before` and `after` (-1: none), from job heads and tails (Taillard's estimate,
+        extended to a run of operations)."""
+        head, tail, dur, jp, js = self.head, self.tail, self.dur, self.jp, self.js
+        end = head[before] + dur[before] if before >= 0 else 0
+        starts = []
+        for x in segment:
+            h = self.release[x]
+            for p in jp[x]:
+                e = head[p] + dur[p]
+                if e > h:
+                    h = e
+            if end > h:
+                h = end
+            starts.append(h)
+            end = h + dur[x]
+        rest = tail[after] + dur[after] if after >= 0 else 0
+        best = 0
+        for k in range(len(segment) - 1, -1, -1):
+            x = segment[k]
+            t = rest
+            for s in js[x]:
+                e = tail[s] + dur[s]
+                if e > t:
+                    t = e
+            rest = t + dur[x]
+            if starts[k] + rest > best:
+                best = starts[k] + rest
+        return best
 
     def sequences(self) -> tuple[list[int], list[int]]:
         return self.mprev[:], self.mnext[:]
@@ -322,19 +387,55 @@ class _Graph:
         )
 
 
-def _moves(graph: _Graph, blocks: list[list[int]]) -> list[tuple[int, int]]:
-    """N5: swap the first two and the last two of each block, but not at the path's ends."""
-    moves: set[tuple[int, int]] = set()
+Move = tuple[int, int, bool]  # (operation, operation it goes next to, before it?)
+
+
+def _moves(graph: _Graph, blocks: list[list[int]]) -> list[tuple[Move, list[int], int]]:
+    """N7 (Zhang et al.): move an operation of a block to its front or back, or its first or
+    last operation inside it; not at the start of the first block or the end of the last, which
+    cannot shorten the path. Each move comes with the new run of operations and its estimate.
+    """
+    out: list[tuple[Move, list[int], int]] = []
+    seen: set[Move] = set()
     last = len(blocks) - 1
     for k, block in enumerate(blocks):
-        if len(block) < 2:
+        size = len(block)
+        if size < 2:
             continue
-        if k > 0 or last == 0:
-            moves.add((block[0], block[1]))
-        if k < last or last == 0:
-            moves.add((block[-2], block[-1]))
-    # A job arc that is also the machine arc cannot be reversed.
-    return sorted((u, v) for u, v in moves if u not in graph.jp[v])
+        head_free = k > 0 or last == 0
+        tail_free = k < last or last == 0
+        candidates: list[tuple[int, int]] = []  # (from index, to index) in the block
+        reach = min(size, MAX_JUMP + 1)
+        if head_free:
+            candidates += [(i, 0) for i in range(1, reach)]
+            candidates += [(0, i) for i in range(1, reach - 1)]
+        if tail_free:
+            candidates += [(i, size - 1) for i in range(size - reach, size - 1)]
+            candidates += [(size - 1, i) for i in range(size - reach + 1, size - 1)]
+        for i, j in candidates:
+            u, w, forward = block[i], block[j], j < i
+            if (u, w, forward) in seen:
+                continue
+            seen.add((u, w, forward))
+            if forward:
+                over = block[j:i]
+                segment = [u, *over]
+                before, after = graph.mprev[w], graph.mnext[u]
+            else:
+                over = block[i + 1 : j + 1]
+                segment = [*over, u]
+                before, after = graph.mprev[u], graph.mnext[w]
+            if graph.safe(u, w, forward, over):
+                out.append(((u, w, forward), over, graph.estimate(segment, before, after)))
+    return out
+
+
+def _tabu(tabu: dict[tuple[int, int], int], move: Move, over: list[int], now: int) -> bool:
+    """Whether the move would restore an order forbidden by a recent move."""
+    u, _, forward = move
+    if forward:
+        return any(tabu.get((u, x), 0) > now for x in over)
+    return any(tabu.get((x, u), 0) > now for x in over)
 
 
 def search(
@@ -373,20 +474,20 @@ def search(
         moves = _moves(graph, graph.blocks(rng))
         if not moves:
             break  # one block spans the whole critical path: nothing can shorten it
-        chosen: tuple[int, int] | None = None
-        chosen_value = 0
-        for u, v in moves:
-            value = graph.estimate(u, v)
-            allowed = tabu.get((v, u), 0) <= iteration or value < best_value
-            if allowed and (chosen is None or value < chosen_value):
-                chosen, chosen_value = (u, v), value
+        chosen: tuple[Move, list[int], int] | None = None
+        for candidate in moves:
+            value = candidate[2]
+            allowed = value < best_value or not _tabu(tabu, candidate[0], candidate[1], iteration)
+            if allowed and (chosen is None or value < chosen[2]):
+                chosen = candidate
         if chosen is None:
             chosen = rng.choice(moves)
-        u, v = chosen
-        graph.swap(u, v)
-        graph.update(u, v)
-        # Forbid putting u back before v for a while.
-        tabu[(u, v)] = iteration + base_tenure + rng.randrange(base_tenure)
+        (u, w, forward), over, _ = chosen
+        graph.move(u, w, forward)
+        # Forbid putting the jumped operations back on the other side of u for a while.
+        until = iteration + base_tenure + rng.randrange(base_tenure)
+        for x in over:
+            tabu[(x, u) if forward else (u, x)] = until
         if graph.makespan < best_value:
             best_value = graph.makespan
             best_state = graph.sequences()
@@ -401,9 +502,8 @@ def search(
             for _ in range(PERTURBATION_SWAPS):
                 candidates = _moves(graph, graph.blocks(rng))
                 if candidates:
-                    u, v = rng.choice(candidates)
-                    graph.swap(u, v)
-                    graph.update(u, v)
+                    (u, w, forward), _, _ = rng.choice(candidates)
+                    graph.move(u, w, forward)
     return Outcome(
         graph.schedule(best_heads),
         best_value,
