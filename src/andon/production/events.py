@@ -11,7 +11,7 @@ Rules for late and out-of-order events are in `production.timeline` and docs/eve
 """
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -78,6 +78,24 @@ class EventResult:
     event_id: int | None = None
 
 
+@dataclass
+class _Lookups:
+    """Names resolved once per batch: codes name the same rows for the whole request.
+
+    Only the identity of records is kept (order and operation ids, workers, work centers); what
+    can change (an order's status, an operation's progress) is always re-read under its lock.
+    `recorded` holds the ids of the batch already in the ledger, found with one query when
+    `prefetched` (a concurrent insert of the same id after that is caught by the unique index).
+    """
+
+    orders: dict[str, int] = field(default_factory=dict)
+    operations: dict[tuple[int, int], int] = field(default_factory=dict)
+    workers: dict[str, Worker] = field(default_factory=dict)
+    centers: dict[int, WorkCenter] = field(default_factory=dict)
+    recorded: dict[str, int] = field(default_factory=dict)
+    prefetched: bool = False
+
+
 def _refuse(code: str, detail: str) -> ValidationFailed:
     return ValidationFailed(detail, code=code)
 
@@ -114,45 +132,66 @@ def _check_basics(data: EventInput) -> None:
         raise _refuse("invalid_downtime_class", "downtime_class is planned or unplanned.")
 
 
-def _resolve_operation(data: EventInput) -> tuple[WorkOrder | None, WorkOrderOperation | None]:
+def _resolve_operation(data: EventInput, known: _Lookups) -> tuple[int | None, int | None]:
+    """The ids of the order and operation the event names (checked, not yet locked)."""
     if not data.work_order:
         if data.kind in MACHINE_KINDS:
             return None, None
         raise _refuse("work_order_required", "Say which work order (work_order).")
-    order = WorkOrder.objects.filter(number=data.work_order).first()
+    order = known.orders.get(data.work_order)
     if order is None:
-        raise _refuse("unknown_work_order", f"There is no work order {data.work_order!r}.")
+        order = (
+            WorkOrder.objects.filter(number=data.work_order).values_list("pk", flat=True).first()
+        )
+        if order is None:
+            raise _refuse("unknown_work_order", f"There is no work order {data.work_order!r}.")
+        known.orders[data.work_order] = order
     if data.operation is None:
         raise _refuse("operation_required", "Say which operation (its sequence number).")
-    operation = order.operations.filter(sequence=data.operation).first()
+    operation = known.operations.get((order, data.operation))
     if operation is None:
-        raise _refuse("unknown_operation", f"Work order {order} has no operation {data.operation}.")
+        operation = (
+            WorkOrderOperation.objects.filter(work_order_id=order, sequence=data.operation)
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if operation is None:
+            raise _refuse(
+                "unknown_operation",
+                f"Work order {data.work_order} has no operation {data.operation}.",
+            )
+        known.operations[(order, data.operation)] = operation
     return order, operation
 
 
-def _work_center(data: EventInput, operation: WorkOrderOperation | None) -> WorkCenter:
+def _work_center(
+    data: EventInput, operation: WorkOrderOperation | None, known: _Lookups
+) -> WorkCenter:
     if operation is not None:
-        if data.work_center and data.work_center != operation.work_center.code:
+        center = known.centers.get(operation.work_center_id)
+        if center is None:
+            center = known.centers[operation.work_center_id] = operation.work_center
+        if data.work_center and data.work_center != center.code:
             raise _refuse(
                 "wrong_work_center",
-                f"Operation {operation} runs at {operation.work_center.code}, "
-                f"not {data.work_center}.",
+                f"Operation {operation} runs at {center.code}, not {data.work_center}.",
             )
-        return operation.work_center
+        return center
     center = WorkCenter.objects.filter(code=data.work_center).first() if data.work_center else None
     if center is None:
         raise _refuse("unknown_work_center", f"There is no work center {data.work_center!r}.")
     return center
 
 
-def _worker(data: EventInput) -> Worker | None:
+def _worker(data: EventInput, known: _Lookups) -> Worker | None:
     if not data.worker:
         if data.kind in NEEDS_WORKER:
             raise _refuse("worker_required", "Clocking on or off needs a worker.")
         return None
-    worker = Worker.objects.filter(code=data.worker).first()
+    worker = known.workers.get(data.worker) or Worker.objects.filter(code=data.worker).first()
     if worker is None:
         raise _refuse("unknown_worker", f"There is no worker {data.worker!r}.")
+    known.workers[data.worker] = worker
     return worker
 
 
@@ -172,9 +211,30 @@ def _facts(events: Any) -> list[timeline.Fact]:
     ]
 
 
+DERIVED_FIELDS = [
+    "status",
+    "good_quantity",
+    "scrap_quantity",
+    "rework_quantity",
+    "actual_start",
+    "actual_end",
+    "state_since",
+    "state_reason",
+    "setup_seconds",
+    "processing_seconds",
+    "delay_seconds",
+    "down_seconds",
+    "labour_seconds",
+]
+
+
 def derive(operation: WorkOrderOperation) -> timeline.State:
     """Recompute an operation's progress from all its events and store it on the operation."""
-    state = timeline.fold(_facts(operation.events.order_by("at", "id")))
+    return _store(operation, timeline.fold(_facts(operation.events.order_by("at", "id"))))
+
+
+def _store(operation: WorkOrderOperation, state: timeline.State) -> timeline.State:
+    """Write a folded state onto the operation (the derived fields only)."""
     operation.status = state.status
     operation.good_quantity = state.good
     operation.scrap_quantity = state.scrap
@@ -188,7 +248,7 @@ def derive(operation: WorkOrderOperation) -> timeline.State:
     operation.delay_seconds = round(state.seconds["delay"])
     operation.down_seconds = round(state.seconds["down"])
     operation.labour_seconds = round(state.labour)
-    operation.save()
+    operation.save(update_fields=DERIVED_FIELDS)
     return state
 
 
@@ -223,11 +283,19 @@ def _apply_to_order(
     data: EventInput,
     order: WorkOrder,
     operation: WorkOrderOperation,
+    ops: list[WorkOrderOperation],
     good: Decimal,
     event: ProductionEvent,
+    facts: list[timeline.Fact],
 ) -> None:
-    """Stock effects and order progress of one accepted event on an operation."""
+    """Stock effects and order progress of one accepted event on an operation.
+
+    `ops` are the order's operations in sequence, `operation` among them; `facts` are the
+    operation's events before this one. Both were read under the order's lock, so the progress is
+    refolded without reading the ledger again.
+    """
     key = f"pe{event.pk}"
+    moved = False
     if data.kind == Kind.CONSUME:
         material, lot = _material_for(order, data)
         if good <= 0:
@@ -244,21 +312,29 @@ def _apply_to_order(
         )
         event.item, event.lot = material.component, lot
         event.save(update_fields=["item", "lot"])
+        moved = True
     if data.kind == Kind.REPORT and good > 0:
         total = operation.good_quantity + good
         materials.backflush(user, order, operation.sequence, total, data.at, key)
-        last = order.operations.order_by("-sequence").values_list("sequence", flat=True).first()
-        if operation.sequence == last:
+        if operation.sequence == ops[-1].sequence:
             materials.receive_output(user, order, good, data.at, key)
-    derive(operation)
-    last_op = order.operations.order_by("-sequence").first()
-    ops = order.operations.all()
-    order.good_quantity = last_op.good_quantity if last_op else ZERO
-    order.scrap_quantity = sum((o.scrap_quantity for o in ops), start=ZERO)
+        moved = True
+    _store(operation, timeline.fold([*facts, *_facts([event])]))
+    changed = {
+        "good_quantity": ops[-1].good_quantity,
+        "scrap_quantity": sum((o.scrap_quantity for o in ops), start=ZERO),
+    }
     if order.status == WorkOrder.Status.RELEASED:
-        order.status = WorkOrder.Status.IN_PROGRESS
-    order.save(update_fields=["good_quantity", "scrap_quantity", "status"])
-    reserve(order)
+        changed["status"] = WorkOrder.Status.IN_PROGRESS
+        moved = True
+    changed = {name: value for name, value in changed.items() if getattr(order, name) != value}
+    if changed:
+        for name, value in changed.items():
+            setattr(order, name, value)
+        order.save(update_fields=list(changed))
+    if moved:
+        # Reservations follow issued quantities and the status; nothing else changes them.
+        reserve(order)
 
 
 def _admit_machine(center: WorkCenter, data: EventInput) -> None:
@@ -272,7 +348,7 @@ def _admit_machine(center: WorkCenter, data: EventInput) -> None:
         raise _refuse("invalid_transition", f"{center.code} is not down by then.")
 
 
-def _record(user: Any, data: EventInput) -> ProductionEvent:
+def _record(user: Any, data: EventInput, known: _Lookups) -> ProductionEvent:
     """Check, append and apply one event inside the caller's transaction."""
     _check_basics(data)
     good = _quantity(data.quantity, "quantity")
@@ -283,10 +359,13 @@ def _record(user: Any, data: EventInput) -> ProductionEvent:
             raise _refuse("invalid_quantity", "A report needs a good, scrap or rework quantity.")
         if scrap > 0 and not data.reason.strip():
             raise _refuse("reason_required", "Scrap needs a reason code.")
-    order, operation = _resolve_operation(data)
-    worker = _worker(data)
-    if order is not None and operation is not None:
-        order = locked(order)
+    order_id, operation_id = _resolve_operation(data, known)
+    worker = _worker(data, known)
+    order = operation = None
+    facts: list[timeline.Fact] = []
+    siblings: list[WorkOrderOperation] = []
+    if order_id is not None and operation_id is not None:
+        order = locked(order_id)
         allowed = OPEN_STATUSES | (
             {WorkOrder.Status.COMPLETED} if data.kind in AFTER_ORDER else set()
         )
@@ -296,16 +375,24 @@ def _record(user: Any, data: EventInput) -> ProductionEvent:
                 f"Work order {order} is {order.get_status_display().lower()}: "
                 "it takes no shop-floor events.",
             )
-        operation = WorkOrderOperation.objects.select_for_update().get(pk=operation.pk)
+        # All the order's operations at once: the event's own, and the last one and the scrap
+        # of the others for the order's totals (they are guarded by the order's lock anyway).
+        siblings = list(
+            WorkOrderOperation.objects.select_for_update()
+            .filter(work_order_id=order_id)
+            .order_by("sequence")
+        )
+        operation = next(o for o in siblings if o.pk == operation_id)
         if data.kind == Kind.REPORT:
             check_whole(order.item, good + scrap + rework)
         new = timeline.Fact(
             kind=data.kind, at=data.at, seq=2**62, good=good, worker=worker.pk if worker else None
         )
-        refusal = timeline.admit(_facts(operation.events.order_by("at", "id")), new)
+        facts = _facts(operation.events.order_by("at", "id"))
+        refusal = timeline.admit(facts, new)
         if refusal is not None:
             raise _refuse(refusal.code, f"{operation}: {refusal.detail}")
-    center = _work_center(data, operation)
+    center = _work_center(data, operation, known)
     if operation is None:
         center = WorkCenter.objects.select_for_update().get(pk=center.pk)
         _admit_machine(center, data)
@@ -326,7 +413,7 @@ def _record(user: Any, data: EventInput) -> ProductionEvent:
         user=user if getattr(user, "is_authenticated", False) else None,
     )
     if order is not None and operation is not None:
-        _apply_to_order(user, data, order, operation, good, event)
+        _apply_to_order(user, data, order, operation, siblings, good, event, facts)
     return event
 
 
@@ -336,35 +423,71 @@ def check_whole(item: Item, quantity: Decimal) -> None:
         raise _refuse("invalid_quantity", f"{item.sku} is counted in whole {item.uom.code}.")
 
 
-def record_event(user: Any, data: EventInput) -> EventResult:
+def record_event(user: Any, data: EventInput, known: _Lookups | None = None) -> EventResult:
     """Record one event: its own transaction, never a half-write; a repeated id is a no-op."""
+    known = known if known is not None else _Lookups()
     client_id = (data.client_id or "").strip()
-    found = ProductionEvent.objects.filter(client_id=client_id).first() if client_id else None
+    found = known.recorded.get(client_id)
+    if found is None and client_id and not known.prefetched:
+        found = (
+            ProductionEvent.objects.filter(client_id=client_id).values_list("pk", flat=True).first()
+        )
     if found is not None:
-        return EventResult(client_id, "duplicate", "duplicate", "Already recorded.", found.pk)
+        return EventResult(client_id, "duplicate", "duplicate", "Already recorded.", found)
     try:
         with transaction.atomic():
-            event = _record(user, data)
+            event = _record(user, data, known)
     except DomainError as exc:
         return EventResult(client_id, "rejected", exc.code, exc.detail)
     except IntegrityError:
         # The same id committed by a concurrent retry between our look and our insert.
-        found = ProductionEvent.objects.filter(client_id=client_id).first()
+        found = (
+            ProductionEvent.objects.filter(client_id=client_id).values_list("pk", flat=True).first()
+        )
         if found is None:
             raise
-        return EventResult(client_id, "duplicate", "duplicate", "Already recorded.", found.pk)
+        return EventResult(client_id, "duplicate", "duplicate", "Already recorded.", found)
+    known.recorded[client_id] = event.pk
     return EventResult(client_id, "accepted", event_id=event.pk)
 
 
+def _resolve_names(batch: list[EventInput], known: _Lookups) -> None:
+    """The orders, operations and work centers a batch names, in two queries."""
+    numbers = {e.work_order for e in batch if e.work_order}
+    if not numbers:
+        return
+    rows = WorkOrderOperation.objects.filter(work_order__number__in=numbers).values_list(
+        "work_order__number", "work_order_id", "sequence", "pk", "work_center_id"
+    )
+    centers = set()
+    for number, order_id, sequence, pk, center_id in rows:
+        known.orders[number] = order_id
+        known.operations[(order_id, sequence)] = pk
+        centers.add(center_id)
+    known.centers.update(WorkCenter.objects.in_bulk(centers))
+
+
 def record_batch(user: Any, batch: list[EventInput]) -> list[EventResult]:
-    """Apply a batch in timestamp order (stable for equal times); results in the sent order."""
+    """Apply a batch in timestamp order (stable for equal times); results in the sent order.
+
+    Each event is still its own transaction; the batch shares one look-up of the ids already
+    recorded and of the records its events name.
+    """
 
     def when(i: int) -> dt.datetime:
         at = batch[i].at
         return at.replace(tzinfo=dt.UTC) if timezone.is_naive(at) else at
 
+    ids = {c for c in ((e.client_id or "").strip() for e in batch) if c}
+    known = _Lookups(
+        recorded=dict(
+            ProductionEvent.objects.filter(client_id__in=ids).values_list("client_id", "pk")
+        ),
+        prefetched=True,
+    )
+    _resolve_names(batch, known)
     order = sorted(range(len(batch)), key=when)
     results: dict[int, EventResult] = {}
     for index in order:
-        results[index] = record_event(user, batch[index])
+        results[index] = record_event(user, batch[index], known)
     return [results[i] for i in range(len(batch))]
