@@ -83,3 +83,19 @@ def test_search_is_feasible_and_never_worse(problem, seed):
     outcome = tabu.search(problem, schedule, time_limit=0.2, seed=seed)
     assert check(problem, outcome.schedule) == []
     assert outcome.makespan == evaluate(problem, outcome.schedule) <= value
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(shops(), st.randoms(use_true_random=False))
+def test_moves_keep_the_graph_acyclic_and_the_incremental_times_exact(problem, rng):
+    schedule, _ = start_of(problem)
+    graph = tabu._Graph(problem, schedule)
+    for _ in range(30):
+        moves = tabu._moves(graph, graph.blocks(rng))
+        if not moves:
+            break
+        (u, w, forward), _, _ = rng.choice(moves)
+        graph.move(u, w, forward)
+        head, tail, makespan = graph.head[:], graph.tail[:], graph.makespan
+        assert graph.times()  # False would mean the move made a cycle
+        assert (head, tail, makespan) == (graph.head, graph.tail, graph.makespan)

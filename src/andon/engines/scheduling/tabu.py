@@ -4,15 +4,18 @@ Why: CP-SAT started from a dispatching-rule schedule spends most of a short time
 10-20 % gap that a local search on machine sequences closes in a fraction of it, and on 50x15 to
 100x20 shops it rarely closes it at all. So when the problem is a plain shop (one resource per
 operation, unit capacity, no calendars, crews, setups or locks, makespan only) the engine first
-runs this search and hands its schedule to CP-SAT as hint and upper bound.
+runs this search, then hands its schedule to CP-SAT as hint and upper bound and keeps searching
+beside it.
 
-The search is the classic one for the job shop (Nowicki and Smutnicki's N5 neighbourhood with
-Taillard's move estimate): a schedule is the order of operations on each machine, its makespan the
-longest path through job and machine arcs; only swapping the first two or the last two operations
-of a block of the critical path can shorten it, and such a swap never creates a cycle. Each step
-estimates every such swap from heads and tails in O(1), makes the best one that is not tabu (or
-that beats the best found), then recomputes heads and tails. After a long run without gain it
-restarts from the best schedule with a few random swaps.
+The search is the classic one for the job shop: a schedule is the order of operations on each
+machine, its makespan the longest path through job and machine arcs. Only moves inside the blocks
+of a critical path (runs of operations back to back on one machine) can shorten it; each step
+considers moving an operation of a block to its front or back, or the first or last one inside
+it (Zhang et al.'s N7, a superset of Nowicki and Smutnicki's N5 swaps), keeps those that Balas
+and Vazacopoulos's conditions guarantee acyclic, estimates each from heads and tails, makes the
+best one that is not tabu (or that beats the best found), then updates heads and tails only
+where they can change. After a long run without gain it restarts from the best schedule with a
+few random moves.
 
 The time limit is the solver's: it is the only clock read.
 """
