@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from andon.demo import demand, products, vocabulary
+from andon.demo import demand, history, products, vocabulary
 from andon.demo.spec import (
     SIZES,
     CalendarSpec,
@@ -315,8 +315,7 @@ def build_partners(plant: DemoPlant, ctx: Context) -> None:
 
 
 # The phases, in order. Production history (several weeks of past work orders, reports and
-# downtime for the KPI pages) is to be added here as ("production_history", ...) once the
-# production app exists; it needs nothing from the phases below but the plant they describe.
+# downtime for the KPI pages) comes last: it needs nothing but the plant and routings above.
 PHASES: tuple[tuple[str, Phase], ...] = (
     ("plant", build_plant),
     ("people", build_people),
@@ -326,6 +325,7 @@ PHASES: tuple[tuple[str, Phase], ...] = (
     ("stock", demand.build_stock),
     ("demand", demand.build_demand),
     ("supply", demand.build_supply),
+    ("production_history", history.build_history),
 )
 
 

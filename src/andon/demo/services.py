@@ -9,6 +9,7 @@ one OPENING move per balance, and the balance equal to it.
 
 import datetime as dt
 import secrets
+from decimal import Decimal
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol, TypeVar
 
@@ -33,6 +34,8 @@ from andon.orders.models import (
 from andon.partners.models import Customer, Supplier, SupplierItem
 from andon.people.models import Certification, Skill, Worker, WorkerCertification, WorkerSkill
 from andon.plant.models import Calendar, CalendarException, Location, Shift, WorkCenter
+from andon.production import timeline
+from andon.production.models import ProductionEvent, WorkOrder, WorkOrderOperation
 
 BATCH = 2000
 M = TypeVar("M", bound=models.Model)
@@ -500,8 +503,110 @@ class _Loader:
         )
         self.bar.close()
 
+    def history_phase(self) -> None:
+        """Past work orders and their events, written in bulk; each operation's progress is
+        folded from its own events by production's timeline, exactly as `derive` would."""
+        p = self.plant
+        self.phase(
+            "Production history",
+            len(p.work_orders) + sum(len(o.operations) for o in p.work_orders) + len(p.events),
+        )
+        aware = timezone.make_aware
+        orders = self.insert(
+            WorkOrder,
+            [
+                WorkOrder(
+                    number=o.number,
+                    item=self.items[o.item],
+                    quantity=o.quantity,
+                    due_date=o.due_date,
+                    status=o.status,
+                    supply_location=self.locations["WH-RM"],
+                    output_location=self.locations["WH-FG"],
+                    lot_code=o.number,
+                    released_at=aware(o.released_at),
+                    completed_at=aware(o.completed_at) if o.completed_at else None,
+                )
+                for o in p.work_orders
+            ],
+        )
+        facts: dict[tuple[str, int], list[timeline.Fact]] = {}
+        for n, e in enumerate(p.events):
+            if e.order:
+                assert e.operation is not None
+                facts.setdefault((e.order, e.operation), []).append(
+                    timeline.Fact(
+                        kind=e.kind,
+                        at=aware(e.at),
+                        seq=n,
+                        good=e.good if e.kind == "report" else ZERO,
+                        scrap=e.scrap,
+                        reason=e.reason,
+                    )
+                )
+        operations: dict[tuple[str, int], WorkOrderOperation] = {}
+        for order, spec in zip(orders, p.work_orders, strict=True):
+            for op in spec.operations:
+                row = WorkOrderOperation(
+                    work_order=order,
+                    sequence=op.sequence,
+                    name=op.name,
+                    work_center=self.work_centers[op.work_center],
+                    setup_minutes=op.setup_minutes,
+                    run_minutes_per_unit=op.run_minutes_per_unit,
+                )
+                _apply_state(row, timeline.fold(facts.get((spec.number, op.sequence), [])))
+                operations[(spec.number, op.sequence)] = row
+            last = operations[(spec.number, spec.operations[-1].sequence)]
+            order.good_quantity = last.good_quantity
+            order.scrap_quantity = sum(
+                (operations[(spec.number, o.sequence)].scrap_quantity for o in spec.operations),
+                start=ZERO,
+            )
+        WorkOrder.objects.bulk_update(orders, ["good_quantity", "scrap_quantity"], batch_size=BATCH)
+        self.insert(WorkOrderOperation, list(operations.values()))
+        machine = {ProductionEvent.Kind.DOWNTIME_START, ProductionEvent.Kind.DOWNTIME_END}
+        self.insert(
+            ProductionEvent,
+            [
+                ProductionEvent(
+                    client_id=f"demo-{n:08d}",
+                    kind=e.kind,
+                    at=aware(e.at),
+                    work_center=self.work_centers[e.work_center],
+                    operation=operations[(e.order, e.operation)] if e.order else None,  # type: ignore[index]
+                    quantity=e.good,
+                    scrap_quantity=e.scrap,
+                    reason=e.reason,
+                    downtime_class=(e.downtime_class or "unplanned") if e.kind in machine else "",
+                )
+                for n, e in enumerate(p.events)
+            ],
+        )
+        self.bar.close()
 
-# The write phases, in dependency order (production history goes last once it exists).
+
+ZERO = Decimal("0")
+
+
+def _apply_state(operation: WorkOrderOperation, state: timeline.State) -> None:
+    """The derived fields `production.events.derive` stores, from an already folded state."""
+    operation.status = state.status
+    operation.good_quantity = state.good
+    operation.scrap_quantity = state.scrap
+    operation.rework_quantity = state.rework
+    operation.actual_start = state.actual_start
+    operation.actual_end = state.actual_end
+    operation.state_since = state.since
+    operation.state_reason = state.reason[:40]
+    operation.setup_seconds = round(state.seconds["setup"])
+    operation.processing_seconds = round(state.seconds["processing"])
+    operation.delay_seconds = round(state.seconds["delay"])
+    operation.down_seconds = round(state.seconds["down"])
+    operation.labour_seconds = round(state.labour)
+
+
+# The write phases, in dependency order; production history goes last.
 WRITE_PHASES: tuple[Callable[[_Loader], None], ...] = (
     _Loader.plant_phase,
     _Loader.people_phase,
@@ -510,6 +615,7 @@ WRITE_PHASES: tuple[Callable[[_Loader], None], ...] = (
     _Loader.sourcing_phase,
     _Loader.stock_phase,
     _Loader.orders_phase,
+    _Loader.history_phase,
 )
 
 

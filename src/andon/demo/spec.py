@@ -252,6 +252,49 @@ class ForecastSpec:
 
 
 @dataclass
+class HistoryOperationSpec:
+    """One routing step of a past (or running) work order, on the work center it ran on."""
+
+    sequence: int
+    name: str
+    work_center: str
+    setup_minutes: Decimal
+    run_minutes_per_unit: Decimal
+
+
+@dataclass
+class HistoryOrderSpec:
+    """A work order of the production history: completed, or still in progress today."""
+
+    number: str
+    item: str
+    quantity: Decimal
+    due_date: dt.date
+    status: str  # "completed" or "in_progress"
+    released_at: dt.datetime  # plant-local, naive
+    completed_at: dt.datetime | None
+    operations: list[HistoryOperationSpec]
+
+
+@dataclass
+class EventSpec:
+    """One shop-floor event of the history, in plant-local (naive) time.
+
+    `operation` is the sequence within `order`; both are empty for a machine-level downtime.
+    """
+
+    kind: str
+    at: dt.datetime
+    work_center: str
+    order: str = ""
+    operation: int | None = None
+    good: Decimal = Decimal("0")
+    scrap: Decimal = Decimal("0")
+    reason: str = ""
+    downtime_class: str = ""
+
+
+@dataclass
 class DemoPlant:
     """Everything the demo writes, in the order it has to be written."""
 
@@ -277,6 +320,8 @@ class DemoPlant:
     sales_orders: list[OrderSpec] = field(default_factory=list)
     forecasts: list[ForecastSpec] = field(default_factory=list)
     purchase_orders: list[OrderSpec] = field(default_factory=list)
+    work_orders: list[HistoryOrderSpec] = field(default_factory=list)
+    events: list[EventSpec] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         """Rows per kind of record, for the audit entry and the summary the command prints."""
@@ -296,4 +341,6 @@ class DemoPlant:
             "forecasts": len(self.forecasts),
             "purchase_orders": len(self.purchase_orders),
             "purchase_order_lines": sum(len(o.lines) for o in self.purchase_orders),
+            "work_orders": len(self.work_orders),
+            "production_events": len(self.events),
         }

@@ -1,0 +1,83 @@
+"""The demo's production history: deterministic, inside the shifts, and what production derives."""
+
+import datetime as dt
+from collections import defaultdict
+
+import pytest
+
+from andon.demo.generator import generate
+from andon.demo.history import _intervals
+from andon.production.events import derive
+from andon.production.models import ProductionEvent, WorkOrder, WorkOrderOperation
+
+DERIVED = (
+    "status",
+    "good_quantity",
+    "scrap_quantity",
+    "actual_start",
+    "actual_end",
+    "setup_seconds",
+    "processing_seconds",
+    "delay_seconds",
+    "down_seconds",
+)
+
+
+def test_same_seed_same_history(small_plant, today):
+    again = generate("small", seed=1, today=today)
+    assert again.events == small_plant.events
+    assert again.work_orders == small_plant.work_orders
+    other = generate("small", seed=2, today=today)
+    assert other.events != small_plant.events
+
+
+def test_history_is_in_the_past_and_covers_weeks(small_plant, today):
+    midnight = dt.datetime.combine(today, dt.time())
+    assert all(e.at < midnight for e in small_plant.events)
+    first = min(e.at for e in small_plant.events)
+    assert (midnight - first).days >= 35
+    kinds = {e.kind for e in small_plant.events}
+    assert {"setup_start", "start", "report", "pause", "downtime_start", "complete"} <= kinds
+    classes = {e.downtime_class for e in small_plant.events if e.kind == "downtime_start"}
+    assert classes == {"planned", "unplanned"}
+    assert any(e.scrap > 0 and e.reason for e in small_plant.events)
+
+
+def test_every_event_lies_inside_a_working_interval(small_plant, today):
+    by_calendar = _intervals(small_plant, today - dt.timedelta(days=60), today)
+    calendar_of = {w.code: w.calendar for w in small_plant.work_centers}
+    for event in small_plant.events:
+        intervals = by_calendar[calendar_of[event.work_center]]
+        assert any(s <= event.at <= e for s, e in intervals), event
+
+
+def test_no_two_operations_overlap_on_a_machine(small_plant):
+    spans: dict[str, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
+    first: dict[tuple[str, int | None, str], dt.datetime] = {}
+    last: dict[tuple[str, int | None, str], dt.datetime] = {}
+    for e in small_plant.events:
+        key = (e.order or f"machine-{e.at}", e.operation, e.work_center)
+        first.setdefault(key, e.at)
+        last[key] = e.at
+    for key, start in first.items():
+        spans[key[2]].append((start, last[key]))
+    for wc, items in spans.items():
+        items.sort()
+        for (_, end), (start, _) in zip(items, items[1:], strict=False):
+            assert start >= end, wc
+
+
+@pytest.mark.django_db
+def test_stored_totals_are_what_production_derives(loaded_plant):
+    assert ProductionEvent.objects.count() == len(loaded_plant.events)
+    assert WorkOrder.objects.filter(status="in_progress").exists()
+    stored = {
+        op.pk: {f: getattr(op, f) for f in DERIVED}
+        for op in WorkOrderOperation.objects.exclude(status="pending").order_by("pk")[::7]
+    }
+    for pk, fields in stored.items():
+        op = WorkOrderOperation.objects.get(pk=pk)
+        derive(op)
+        assert {f: getattr(op, f) for f in DERIVED} == fields
+    live = set(WorkOrderOperation.objects.values_list("status", flat=True))
+    assert {"running", "completed"} <= live
