@@ -1,6 +1,7 @@
 """The demo's production history: deterministic, inside the shifts, and what production derives."""
 
 import datetime as dt
+import itertools
 from collections import defaultdict
 
 import pytest
@@ -63,7 +64,7 @@ def test_no_two_operations_overlap_on_a_machine(small_plant):
         spans[key[2]].append((start, last[key]))
     for wc, items in spans.items():
         items.sort()
-        for (_, end), (start, _) in zip(items, items[1:], strict=False):
+        for (_, end), (start, _) in itertools.pairwise(items):
             assert start >= end, wc
 
 

@@ -150,7 +150,7 @@ def _run_operation(
     final = rng.choice(("running", "running", "running", "setup", "down")) if leave_open else ""
     if leave_open:
         limit = min(limit, _seconds(begin, rng.uniform(0.4, 0.9) * (limit - begin).total_seconds()))
-    ev = dict(order=order, operation=op.sequence)
+    ev = {"order": order, "operation": op.sequence}
     t = begin
     if op.setup_minutes > 0:
         floor.event("setup_start", t, wc, **ev)

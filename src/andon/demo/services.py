@@ -9,8 +9,8 @@ one OPENING move per balance, and the balance equal to it.
 
 import datetime as dt
 import secrets
-from decimal import Decimal
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from typing import Any, Protocol, TypeVar
 
 from django.contrib.auth.hashers import make_password
