@@ -10,6 +10,8 @@ from django.db import models
 
 from andon.catalog.models import Item
 from andon.core import fields
+from andon.partners.models import Supplier
+from andon.plant.models import WorkCenter
 
 
 class PlanRun(models.Model):
@@ -33,12 +35,23 @@ class PlanRun(models.Model):
     item_count = models.PositiveIntegerField(default=0)
     order_count = models.PositiveIntegerField(default=0)
     exception_count = models.PositiveIntegerField(default=0)
+    percent = models.PositiveSmallIntegerField(
+        default=0, help_text="How far the run has got, for the live progress on its page."
+    )
+    phase = models.CharField(max_length=60, blank=True, help_text="What the run is doing now.")
 
     class Meta:
         ordering = ["-version"]
 
     def __str__(self) -> str:
         return f"plan v{self.version} ({self.status})"
+
+    @property
+    def seconds(self) -> float | None:
+        """Wall time from start to finish, None while running."""
+        if self.finished_at is None:
+            return None
+        return (self.finished_at - self.started_at).total_seconds()
 
 
 class CurrentPlan(models.Model):
@@ -68,6 +81,20 @@ class PlannedOrder(models.Model):
     firm = models.BooleanField(default=False)
     firm_reference = models.CharField(max_length=60, blank=True)
     past_due = models.BooleanField(default=False)
+    supplier = models.ForeignKey(
+        Supplier, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    work_center = models.ForeignKey(
+        WorkCenter, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    exception = models.CharField(
+        max_length=16, blank=True, help_text="The order's action message kind, if any."
+    )
+    converted_ref = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text="The work order or purchase order line it became; then it is open supply.",
+    )
 
     class Meta:
         ordering = ["run", "release_date", "number"]
@@ -87,6 +114,7 @@ class Pegging(models.Model):
         SALES_ORDER = "sales_order", "Sales order"
         FORECAST = "forecast", "Forecast"
         PARENT_ORDER = "parent_order", "Parent order"
+        ALLOCATION = "allocation", "Work order allocation"
         SAFETY_STOCK = "safety_stock", "Safety stock"
         EXCESS = "excess", "Excess"
 

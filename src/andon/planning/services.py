@@ -1,175 +1,80 @@
 """Planning use cases: run MRP on the database's data and publish the plan atomically.
 
-`run_plan` reads every input with a handful of bulk queries, plans with the pure engine, writes
-the new run's rows and switches the `CurrentPlan` pointer in one transaction. Bad input marks the
-run failed with a log naming the item; the plan in force stays in force.
+A run is recorded first (`start_plan`, status running, 0 %), then executed by the background
+task system (`tasks.plan_run`) or in the calling process (`run_plan`, for `andon plan`). It reads
+every input in bulk (`inputs`), plans with the pure engine, and writes and publishes in one
+transaction (`writer`). Progress and the log are saved on the run's row as it goes, outside that
+transaction, so a page can follow it. Bad input marks the run failed with a log naming the item;
+the plan in force stays in force.
+
+Firming, editing and converting planned orders live in `actions`; reading the plan (pegging
+trees, comparisons) in `queries`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Max
 from django.utils import timezone
 
 from andon.catalog.models import BomLine, Item
+from andon.core import audit
 from andon.engines import mrp
-from andon.engines.calendar import working_time
-from andon.inventory.services import on_hand_by_item
-from andon.orders.models import (
-    Forecast,
-    PurchaseOrder,
-    PurchaseOrderLine,
-    SalesOrder,
-    SalesOrderLine,
-)
-from andon.partners.models import SupplierItem
-from andon.planning.models import CurrentPlan, Pegging, PlanException, PlannedOrder, PlanRun
-from andon.plant.calendars import working_calendar
-from andon.plant.models import Calendar
+from andon.planning import writer
+from andon.planning.inputs import build_problem, planning_calendar
+from andon.planning.models import CurrentPlan, PlannedOrder, PlanRun
 
-Progress = Callable[[str], None]
+Progress = Callable[[int, str], None]
+"""Called with (percent, what is happening) as a run goes."""
 HORIZON_DAYS = 182
-OPEN_PURCHASE = (PurchaseOrder.Status.SENT, PurchaseOrder.Status.CONFIRMED)
+STALE_AFTER = dt.timedelta(hours=2)
+
+__all__ = [
+    "HORIZON_DAYS",
+    "build_problem",
+    "current_run",
+    "execute_plan",
+    "item_record",
+    "planning_calendar",
+    "run_plan",
+    "start_plan",
+]
 
 
-def _float(value: Decimal | None) -> float:
-    return float(value) if value is not None else 0.0
-
-
-def _quantity(value: float) -> Decimal:
-    return Decimal(f"{value:.4f}")
-
-
-def build_problem(today: dt.date, horizon_end: dt.date, only: Item | None = None) -> mrp.MrpProblem:
-    """The engine's input from the database, in a few bulk queries.
-
-    With `only`, just what the time-phased record of that item needs: the item, the BOM lines
-    that use it, and its own demand and supply.
-    """
-    stock = on_hand_by_item(nettable_only=True)
-    mine = {"item": only} if only else {}
-    sources: dict[int, SupplierItem] = {}
-    for preferred in SupplierItem.objects.filter(preferred=True).order_by("id"):
-        sources.setdefault(preferred.item_id, preferred)
-    items = []
-    rows = Item.objects.filter(pk=only.pk) if only else Item.objects.filter(active=True)
-    for row in rows.order_by("sku"):
-        source: SupplierItem | None = sources.get(row.id)
-        min_qty = _float(row.min_qty)
-        if source is not None:
-            min_qty = max(min_qty, _float(source.min_order_qty))
-        items.append(
-            mrp.Item(
-                row.sku,
-                mrp.Procurement(row.procurement),
-                lead_time_days=row.lead_time_days,
-                lot_size_rule=mrp.LotSizeRule(row.lot_size_rule),
-                lot_size=float(row.lot_size) if row.lot_size is not None else None,
-                min_qty=min_qty,
-                max_qty=float(row.max_qty) if row.max_qty is not None else None,
-                multiple=_float(row.multiple),
-                order_cost=_float(row.order_cost),
-                holding_rate_percent=_float(row.holding_rate_percent),
-                standard_cost=_float(row.standard_cost),
-                safety_stock=_float(row.safety_stock),
-                on_hand=max(_float(stock.get(row.id)), 0.0),
-                supplier_lead_time_days=source.lead_time_days if source else None,
-            )
-        )
-    lines = tuple(
-        mrp.BomLine(
-            b["parent__sku"],
-            b["component__sku"],
-            float(b["quantity"]),
-            scrap_percent=float(b["scrap_percent"]),
-            valid_from=b["valid_from"],
-            valid_to=b["valid_to"],
-        )
-        for b in BomLine.objects.filter(
-            parent__active=True, **({"component": only} if only else {})
-        ).values(
-            "parent__sku", "component__sku", "quantity", "scrap_percent", "valid_from", "valid_to"
-        )
-    )
-    sales = tuple(
-        mrp.SalesDemand(
-            f"{s['order__number']}/{s['line']}",
-            s["item__sku"],
-            float(s["open_qty"]),
-            s["due_date"],
-            s["order__customer__code"],
-        )
-        for s in SalesOrderLine.objects.filter(order__status=SalesOrder.Status.OPEN, **mine)
-        .annotate(open_qty=F("quantity") - F("shipped_quantity"))
-        .filter(open_qty__gt=0)
-        .values(
-            "order__number", "line", "item__sku", "open_qty", "due_date", "order__customer__code"
-        )
-    )
-    forecasts = tuple(
-        mrp.Forecast(f"F{f['id']}", f["item__sku"], f["date"], float(f["quantity"]))
-        for f in Forecast.objects.filter(**mine).values("id", "item__sku", "date", "quantity")
-    )
-    receipts = tuple(
-        mrp.ScheduledReceipt(
-            f"{p['order__number']}/{p['line']}", p["item__sku"], float(p["open_qty"]), p["due_date"]
-        )
-        for p in PurchaseOrderLine.objects.filter(order__status__in=OPEN_PURCHASE, **mine)
-        .annotate(open_qty=F("quantity") - F("received_quantity"))
-        .filter(open_qty__gt=0)
-        .values("order__number", "line", "item__sku", "open_qty", "due_date")
-    )
-    calendar = planning_calendar(
-        today - dt.timedelta(days=730), horizon_end + dt.timedelta(days=31)
-    )
-    return mrp.MrpProblem(
-        today=today,
-        horizon_end=horizon_end,
-        calendar=calendar,
-        items=tuple(items),
-        bom_lines=lines,
-        sales_demands=sales,
-        forecasts=forecasts,
-        scheduled_receipts=receipts,
-    )
-
-
-def planning_calendar(first_day: dt.date, last_day: dt.date) -> mrp.PlanningCalendar:
-    """The plant's working days: the first calendar by code, or Monday to Friday if none.
-
-    Lead times count these days; a calendar without any shift falls back to weekdays too, so a
-    fresh installation plans sensibly.
-    """
-    stored = Calendar.objects.prefetch_related("shifts").order_by("code").first()
-    if stored is not None:
-        days = working_time(working_calendar(stored, first_day, last_day), first_day, last_day)
-        if days.working_days:
-            return mrp.PlanningCalendar.from_working_days(first_day, last_day, days.working_days)
-    return mrp.PlanningCalendar.weekdays(first_day, last_day)
-
-
-def _start_run(user: Any, today: dt.date, horizon_end: dt.date) -> PlanRun:
+def _create_run(user: Any, today: dt.date, horizon_end: dt.date) -> PlanRun:
     with transaction.atomic():
         last = PlanRun.objects.select_for_update().aggregate(v=Max("version"))["v"] or 0
-        return PlanRun.objects.create(
+        run = PlanRun.objects.create(
             version=last + 1,
             started_at=timezone.now(),
             user=user if getattr(user, "pk", None) else None,
             plan_date=today,
             horizon_end=horizon_end,
+            phase="queued",
         )
+        audit.record(user, "create", run, {"plan_date": today.isoformat()})
+    return run
 
 
-def _fail(run: PlanRun, log: str) -> PlanRun:
-    run.status = PlanRun.Status.FAILED
-    run.log = log
-    run.finished_at = timezone.now()
-    run.save(update_fields=["status", "log", "finished_at"])
+def start_plan(
+    user: Any = None, today: dt.date | None = None, horizon_days: int = HORIZON_DAYS
+) -> PlanRun:
+    """Record a run and hand it to the background task system; returns at once with a worker.
+
+    With the default immediate backend the run is finished when this returns.
+    """
+    from andon.planning.tasks import plan_run
+
+    today = today or timezone.localdate()
+    run = _create_run(user, today, today + dt.timedelta(days=horizon_days))
+    # Enqueued once the run's row is committed, so a worker on another machine can read it.
+    transaction.on_commit(lambda: plan_run.enqueue(run.pk))
+    run.refresh_from_db()
     return run
 
 
@@ -179,88 +84,91 @@ def run_plan(
     today: dt.date | None = None,
     horizon_days: int = HORIZON_DAYS,
 ) -> PlanRun:
-    """Plan, write the run and make it the plan in force; or record why not, changing nothing."""
-    say = progress or (lambda _text: None)
+    """Record a run and execute it here (the command and tests); same steps as the task."""
     today = today or timezone.localdate()
-    horizon_end = today + dt.timedelta(days=horizon_days)
-    run = _start_run(user, today, horizon_end)
-    say("reading inputs")
+    run = _create_run(user, today, today + dt.timedelta(days=horizon_days))
+    return execute_plan(run.pk, progress=progress)
+
+
+class _Tracker:
+    """Saves percent, phase and log lines on the run's row, and tells the caller too."""
+
+    def __init__(self, run: PlanRun, progress: Progress | None) -> None:
+        self.run = run
+        self.progress = progress
+        self.began = time.perf_counter()
+        self.lines: list[str] = []
+
+    def __call__(self, percent: int, phase: str) -> None:
+        elapsed = time.perf_counter() - self.began
+        self.lines.append(f"{elapsed:7.2f} s  {phase}")
+        self.run.percent = percent
+        self.run.phase = phase[:60]
+        self.run.log = "\n".join(self.lines)
+        # Outside the publishing transaction by construction: readers see it at once.
+        PlanRun.objects.filter(pk=self.run.pk).update(
+            percent=percent, phase=self.run.phase, log=self.run.log
+        )
+        if self.progress is not None:
+            self.progress(percent, phase)
+
+
+def execute_plan(run_id: int, progress: Progress | None = None) -> PlanRun:
+    """Plan and publish run `run_id`; or record why not, changing nothing else."""
+    run = PlanRun.objects.get(pk=run_id)
+    if run.status != PlanRun.Status.RUNNING:
+        return run
+    track = _Tracker(run, progress)
+    track(5, "reading inputs")
     try:
-        problem = build_problem(today, horizon_end)
+        problem, sku_id, sources = build_problem(run.plan_date, run.horizon_end)
     except ValueError as exc:
-        return _fail(run, f"bad input: {exc}")
-    say(f"planning {len(problem.items):,} items")
+        return _fail(run, track, f"bad input: {exc}")
+    track(30, f"planning {len(problem.items):,} items")
     result = mrp.plan(problem)
     if result.status != mrp.MrpStatus.OK:
-        return _fail(run, "\n".join(["planning stopped:", *result.errors, *result.warnings]))
-    say(f"writing {len(result.planned_orders):,} planned orders")
-    _publish(run, result)
+        return _fail(run, track, "\n".join(["planning stopped:", *result.errors]))
+    for warning in result.warnings:
+        track.lines.append(f"warning: {warning}")
+    track(60, f"writing {len(result.planned_orders):,} planned orders")
+    rows = writer.Rows(run.pk, result, sku_id, sources)
+    steps = iter((75, 90, 95))
+
+    def tick(text: str) -> None:
+        # Inside the publishing transaction: saved on the row it would only show after the
+        # commit, so only the caller (the command's progress bar) hears of it.
+        if progress is not None:
+            progress(next(steps, 95), text)
+
+    try:
+        writer.publish(run, rows, tick)
+    except Exception as exc:
+        _fail(run, track, f"writing failed, nothing published: {exc}")
+        raise
+    track.lines.append(f"published: {run.order_count:,} planned orders")
+    PlanRun.objects.filter(pk=run.pk).update(log="\n".join(track.lines))
+    run.log = "\n".join(track.lines)
     return run
 
 
-def _publish(run: PlanRun, result: mrp.MrpResult) -> None:
-    """Write the run's rows and switch the pointer: all of it, or nothing."""
-    item_pk = dict(Item.objects.values_list("sku", "id"))
-    table = result.planned_orders
-    with transaction.atomic():
-        orders = PlannedOrder.objects.bulk_create(
-            [
-                PlannedOrder(
-                    run=run,
-                    number=n,
-                    item_id=item_pk[table.item[n]],
-                    kind=table.kind[n].value,
-                    quantity=_quantity(table.quantity[n]),
-                    release_date=table.release[n],
-                    due_date=table.due[n],
-                    firm=bool(table.firm_ids[n]),
-                    firm_reference=table.firm_ids[n],
-                    past_due=table.past_due[n],
-                )
-                for n in range(len(table))
-            ],
-            batch_size=2000,
-        )
-        pegs = []
-        for n, order in enumerate(orders):
-            for peg in result.pegs(n):
-                parent = orders[peg.ref] if isinstance(peg.ref, int) else None
-                pegs.append(
-                    Pegging(
-                        order=order,
-                        kind=peg.kind.value,
-                        reference="" if parent else str(peg.ref),
-                        parent=parent,
-                        quantity=_quantity(peg.quantity),
-                    )
-                )
-        Pegging.objects.bulk_create(pegs, batch_size=5000)
-        PlanException.objects.bulk_create(
-            [
-                PlanException(
-                    run=run,
-                    kind=e.kind.value,
-                    item_id=item_pk[e.item],
-                    reference=e.ref[:60],
-                    date=e.date,
-                    suggested_date=e.suggested,
-                    days_late=e.days_late,
-                    message=e.message[:300],
-                )
-                for e in result.exceptions
-            ],
-            batch_size=5000,
-        )
-        now = timezone.now()
-        run.status = PlanRun.Status.PUBLISHED
-        run.finished_at = now
-        run.item_count = len(result.items_processed)
-        run.order_count = len(orders)
-        run.exception_count = len(result.exceptions)
-        run.log = "\n".join(result.warnings)
-        run.save()
-        CurrentPlan.objects.all().delete()
-        CurrentPlan.objects.create(run=run, published_at=now)
+def _fail(run: PlanRun, track: _Tracker, message: str) -> PlanRun:
+    track.lines.append(message)
+    run.status = PlanRun.Status.FAILED
+    run.log = "\n".join(track.lines)
+    run.finished_at = timezone.now()
+    run.phase = "failed"
+    PlanRun.objects.filter(pk=run.pk).update(
+        status=run.status, log=run.log, finished_at=run.finished_at, phase="failed"
+    )
+    return run
+
+
+def expire_stale_runs() -> int:
+    """Mark runs still 'running' long after they started as failed (their worker died)."""
+    cutoff = timezone.now() - STALE_AFTER
+    return PlanRun.objects.filter(status=PlanRun.Status.RUNNING, started_at__lt=cutoff).update(
+        status=PlanRun.Status.FAILED, phase="failed", finished_at=timezone.now()
+    )
 
 
 def current_run() -> PlanRun | None:
@@ -275,7 +183,7 @@ def item_record(run: PlanRun, item: Item) -> mrp.TimePhasedRecord:
     Built from the item's own inputs and the run's orders for it and its parents, not by
     planning again, so it stays cheap on a 100,000-item plant.
     """
-    problem = build_problem(run.plan_date, run.horizon_end, only=item)
+    problem, _sku_id, _sources = build_problem(run.plan_date, run.horizon_end, only=item)
     parents = BomLine.objects.filter(component=item).values_list("parent_id", flat=True)
     rows = list(
         PlannedOrder.objects.filter(run=run, item_id__in=[item.pk, *parents])
@@ -302,4 +210,12 @@ def item_record(run: PlanRun, item: Item) -> mrp.TimePhasedRecord:
         peg_rows=(),
         demand_refs=(),
     )
+    # The record counts firm planned orders as planned receipts; here they are stored orders.
+    problem = _without_firm(problem)
     return mrp.item_record(problem, stored, item.sku)
+
+
+def _without_firm(problem: mrp.MrpProblem) -> mrp.MrpProblem:
+    from dataclasses import replace
+
+    return replace(problem, firm_planned_orders=())

@@ -6,6 +6,7 @@ of one item on request and `top_level_pegging` traces an order up to the custome
 
 from andon.engines.mrp.model import (
     EPSILON,
+    Allocation,
     BomLine,
     FirmPlannedOrder,
     Forecast,
@@ -34,6 +35,7 @@ from andon.engines.mrp.result import (
 
 __all__ = [
     "EPSILON",
+    "Allocation",
     "BomLine",
     "ExceptionKind",
     "FirmPlannedOrder",

@@ -42,6 +42,7 @@ def check_problem(problem: MrpProblem) -> tuple[list[str], list[str]]:
         ("forecast", problem.forecasts),
         ("scheduled receipt", problem.scheduled_receipts),
         ("firm planned order", problem.firm_planned_orders),
+        ("allocation", problem.allocations),
     ):
         bad = sorted(f"{r.id} (item {r.item})" for r in rows if r.item not in known)
         _listed(errors, bad, label + " {} names an unknown item")

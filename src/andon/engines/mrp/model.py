@@ -218,6 +218,24 @@ class FirmPlannedOrder:
 
 
 @dataclass(frozen=True, slots=True)
+class Allocation:
+    """Stock promised to an open work order and not yet issued to it, needed on `date`.
+
+    It is demand like any other (APICS: allocated quantity), but it is already committed: it is
+    netted on its date and pegged to the work order, never consumed by forecasts.
+    """
+
+    id: str
+    item: str
+    quantity: float
+    date: dt.date
+
+    def __post_init__(self) -> None:
+        if not (math.isfinite(self.quantity) and self.quantity > 0):
+            raise ValueError(f"allocation {self.id}: quantity must be > 0")
+
+
+@dataclass(frozen=True, slots=True)
 class PlanningCalendar:
     """The working days between `first_day` and `last_day`, sorted.
 
@@ -305,6 +323,7 @@ class MrpProblem:
     forecasts: tuple[Forecast, ...] = ()
     scheduled_receipts: tuple[ScheduledReceipt, ...] = ()
     firm_planned_orders: tuple[FirmPlannedOrder, ...] = ()
+    allocations: tuple[Allocation, ...] = ()
     forecast_days_before: int = 5
     forecast_days_after: int = 5
     reschedule_in_days: int = 10

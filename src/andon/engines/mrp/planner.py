@@ -159,6 +159,12 @@ class _Planner:
             self.reqs[self.index[so.item]].append((max(due, self.today), so.quantity, src))
         if beyond:
             self.warnings.append(f"{beyond} sales order line(s) due after the horizon left out")
+        for a in sorted(p.allocations, key=lambda a: (a.date, a.id)):
+            if a.date > p.horizon_end:
+                continue
+            src = self._demand(PegKind.ALLOCATION, a.id)
+            day = max(cal.index_on_or_before(a.date), self.today)
+            self.reqs[self.index[a.item]].append((day, a.quantity, src))
         left = consume_forecasts(
             p.forecasts, p.sales_demands, p.forecast_days_before, p.forecast_days_after
         )

@@ -59,6 +59,9 @@ def item_record(problem: MrpProblem, result: MrpResult, item_id: str) -> TimePha
     for so in problem.sales_demands:
         if so.item == item_id and so.due <= problem.horizon_end:
             gross[bucket(cal.index_on_or_before(so.due))] += so.quantity
+    for a in problem.allocations:
+        if a.item == item_id and a.date <= problem.horizon_end:
+            gross[bucket(cal.index_on_or_before(a.date))] += a.quantity
     mine = tuple(f for f in problem.forecasts if f.item == item_id)
     if mine:
         sales = tuple(s for s in problem.sales_demands if s.item == item_id)

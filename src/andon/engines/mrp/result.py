@@ -28,6 +28,8 @@ class PegKind(StrEnum):
     FORECAST = "forecast"
     PARENT_ORDER = "parent_order"
     """Dependent demand: a parent's planned or firm planned order (`ref` is its number)."""
+    ALLOCATION = "allocation"
+    """Components of an open work order not yet issued (`ref` is the work order)."""
     SAFETY_STOCK = "safety_stock"
     EXCESS = "excess"
     """Lot-size excess: what the order brings beyond every requirement in the horizon."""
