@@ -1,10 +1,9 @@
 // Service worker of the operator terminal: lets the terminal page open during a short network
 // outage. Served from /production/terminal/sw.js so that its scope covers the terminal pages.
 //
-// Pages: network first (always the newest state when there is a network), the cached copy when
-// not. Static files: the cached copy at once, refreshed in the background. Everything else
-// (state, scans, the events API) goes to the network untouched: the page keeps its own copy of
-// the state and its outbox in localStorage.
+// Pages and their static files: network first (always the newest when there is a network), the
+// cached copy when not. Everything else (state, scans, the events API) goes to the network
+// untouched: the page keeps its own copy of the state and its outbox in localStorage.
 
 const CACHE = "andon-terminal-v1";
 
@@ -55,12 +54,14 @@ async function page(request) {
   }
 }
 
+// Network first as well: static file names carry no version, so a cached script could
+// otherwise run against a newer page after an upgrade.
 async function asset(request) {
-  const cached = await caches.match(request);
-  const fresh = fetch(request)
-    .then((response) => keep(request, response))
-    .catch(() => null);
-  return cached || (await fresh) || Response.error();
+  try {
+    return await keep(request, await fetch(request));
+  } catch {
+    return (await caches.match(request)) || Response.error();
+  }
 }
 
 self.addEventListener("fetch", (event) => {
