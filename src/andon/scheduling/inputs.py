@@ -48,7 +48,7 @@ from andon.engines.scheduling import (
 )
 from andon.people.models import Worker as WorkerRecord
 from andon.plant.calendars import shift_pattern, working_calendar
-from andon.plant.models import Calendar, WorkCenter
+from andon.plant.models import Calendar, Shift, WorkCenter
 from andon.production.models import WorkOrder, WorkOrderOperation
 from andon.scheduling.models import Downtime, ScheduledOperation, ScheduleRun
 
@@ -82,6 +82,7 @@ class PlacedOperation:
     work_center_id: int
     started: bool
     locked: bool
+    piece: int = 0
 
 
 @dataclass
@@ -252,6 +253,24 @@ def _routing_rows(name: str, item_id: int, quantity: Decimal, due: dt.date) -> l
     return rows
 
 
+def _pieces(modes: list[Mode], longest: dict[str, int], cap: int | None) -> int:
+    """Into how many pieces an operation longer than every working window is cut.
+
+    The engine never lets an operation cross non-working time, which is right for a setup or a
+    short run, but a 40-hour run of 2,000 parts simply carries on next shift: it becomes pieces
+    that each fit a window, chained in order on the same routing step. `cap` is the longest
+    stretch a crew member works without a break, for operations that need a crew.
+    """
+    count = 1
+    for m in modes:
+        window = longest.get(m.resource, 0)
+        if cap:
+            window = min(window, cap) if window else cap
+        if window and m.duration > window:
+            count = max(count, math.ceil(m.duration / window))
+    return count
+
+
 def _crew_key(skill: str | None, certification: str | None) -> str | None:
     if skill and certification:
         return f"{skill}+{certification}"
@@ -310,7 +329,7 @@ def _locks(
     if current is None:
         return {}
     locks = {}
-    rows = ScheduledOperation.objects.filter(run=current, locked=True).values_list(
+    rows = ScheduledOperation.objects.filter(run=current, locked=True, piece=0).values_list(
         "operation_id", "start", "work_center_id", "operation__work_order__number",
         "operation__sequence",
     )  # fmt: skip
@@ -374,6 +393,15 @@ def build_problem(
             continue
         windows = _subtract(clock.calendar(wc.calendar), downtime.get(center_id, []))
         resources.append(Resource(wc.code, wc.capacity, tuple(windows)))
+    longest = {r.name: max((b - a for a, b in r.calendar or ()), default=0) for r in resources}
+    # The shortest of the shifts' longest stretches: a piece that fits it fits anyone's shift.
+    crew_window = min(
+        (
+            max((b - a for a, b in clock.shift(shift)), default=0)
+            for shift in Shift.objects.filter(workers__active=True).distinct()
+        ),
+        default=0,
+    )
     families = {r["routing_operation__setup_family"] for r in rows} - {None, ""}
     use_families = 0 < len(families) <= MAX_SETUP_FAMILIES
     family_setup: dict[str, int] = defaultdict(int)
@@ -440,28 +468,34 @@ def build_problem(
             level = r["routing_operation__skill_level"] if skill else 1
             crew = (CrewRequirement(key, level, r["routing_operation__crew_size"] or 1),)
         predecessor = previous.get(r["work_order_id"])
-        operations.append(
-            Operation(
-                name,
-                number,
-                tuple(modes),
-                predecessors=(predecessor,) if predecessor else (),
-                setup_family=family if use_families else None,
-                crew=crew,
-                fixed_start=fixed[0],
-                fixed_resource=fixed[1],
+        cap = crew_window if crew else None
+        count = 1 if started or fixed[0] is not None else _pieces(modes, longest, cap)
+        for piece in range(count):
+            piece_name = name if count == 1 else f"{name}#{piece + 1}"
+            operations.append(
+                Operation(
+                    piece_name,
+                    number,
+                    tuple(Mode(m.resource, _minutes(m.duration / count)) for m in modes),
+                    predecessors=(predecessor,) if predecessor else (),
+                    setup_family=family if use_families else None,
+                    crew=crew,
+                    fixed_start=fixed[0],
+                    fixed_resource=fixed[1],
+                )
             )
-        )
-        previous[r["work_order_id"]] = name
-        placed[name] = PlacedOperation(
-            r["id"],
-            r["work_order_id"],
-            number,
-            r["sequence"],
-            r["work_center_id"],
-            started,
-            fixed[0] is not None,
-        )
+            predecessor = piece_name
+            placed[piece_name] = PlacedOperation(
+                r["id"],
+                r["work_order_id"],
+                number,
+                r["sequence"],
+                r["work_center_id"],
+                started,
+                fixed[0] is not None,
+                piece,
+            )
+        previous[r["work_order_id"]] = predecessor or name
     operations = _fix_started(operations, started_by_center, centers)
     setups = tuple(
         SetupTime(a, b, family_setup[b])

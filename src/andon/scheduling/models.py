@@ -84,6 +84,9 @@ class ScheduledOperation(models.Model):
         WorkOrderOperation, on_delete=models.CASCADE, related_name="scheduled"
     )
     work_center = models.ForeignKey(WorkCenter, on_delete=models.PROTECT, related_name="+")
+    piece = models.PositiveSmallIntegerField(
+        default=0, help_text="Part of an operation longer than a shift, cut to fit (0 = first)."
+    )
     start = models.DateTimeField()
     end = models.DateTimeField()
     locked = models.BooleanField(default=False)
@@ -99,7 +102,9 @@ class ScheduledOperation(models.Model):
     class Meta:
         ordering = ["start", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["run", "operation"], name="uniq_scheduled_operation")
+            models.UniqueConstraint(
+                fields=["run", "operation", "piece"], name="uniq_scheduled_operation"
+            )
         ]
         indexes = [
             models.Index(fields=["run", "work_center", "start"], name="sched_op_center_idx"),

@@ -75,6 +75,8 @@ def check_move(row: ScheduledOperation, work_center: WorkCenter, start: dt.datet
             f"The plant data has a problem: {exc}", code="invalid_problem"
         ) from None
     problem = built.problem
+    by_id = {(p.id, p.piece): n for n, p in built.operations.items()}
+    name = by_id.get((row.operation_id, row.piece), name)
     if name not in problem.operation_by_name:
         raise ValidationFailed(f"{name} is no longer open for scheduling.", code="not_open")
     op = problem.operation_by_name[name]
@@ -89,17 +91,16 @@ def check_move(row: ScheduledOperation, work_center: WorkCenter, start: dt.datet
             problem,
             operations=tuple(op if o.name == name else o for o in problem.operations),
         )
-    by_id = {p.id: n for n, p in built.operations.items()}
     codes = {pk: code for code, pk in built.work_centers.items()}
     base: list[Assignment] = []
-    for op_id, center_id, s, e, workers in ScheduledOperation.objects.filter(
+    for op_id, piece, center_id, s, e, workers in ScheduledOperation.objects.filter(
         run=row.run
-    ).values_list("operation_id", "work_center_id", "start", "end", "workers"):
-        if op_id in by_id:
+    ).values_list("operation_id", "piece", "work_center_id", "start", "end", "workers"):
+        if (op_id, piece) in by_id:
             crew = tuple(w for w in workers.split(",") if w)
             base.append(
                 Assignment(
-                    by_id[op_id],
+                    by_id[(op_id, piece)],
                     codes.get(center_id, "?"),
                     built.minutes(s),
                     built.minutes(e),

@@ -191,13 +191,13 @@ def previous_schedule(built: Built, run: ScheduleRun | None) -> Schedule | None:
     if run is None:
         return None
     problem = built.problem
-    by_id = {p.id: name for name, p in built.operations.items()}
+    by_id = {(p.id, p.piece): name for name, p in built.operations.items()}
     codes = {pk: code for code, pk in built.work_centers.items()}
     assignments = []
-    for op_id, center_id, start in ScheduledOperation.objects.filter(run=run).values_list(
-        "operation_id", "work_center_id", "start"
+    for op_id, piece, center_id, start in ScheduledOperation.objects.filter(run=run).values_list(
+        "operation_id", "piece", "work_center_id", "start"
     ):
-        name = by_id.get(op_id)
+        name = by_id.get((op_id, piece))
         if name is None:
             continue
         op = problem.operation_by_name[name]
@@ -216,13 +216,13 @@ def _publish(run: ScheduleRun, built: Built, result: Result, began: float) -> Sc
     if run.status != ScheduleRun.Status.RUNNING:
         raise Conflict(f"Schedule run {run.pk} is {run.status}, not running.", code="not_running")
     current = ScheduleRun.current()
-    before: dict[int, tuple[dt.datetime, int]] = {}
+    before: dict[tuple[int, int], tuple[dt.datetime, int]] = {}
     if current is not None:
         before = {
-            op_id: (start, center_id)
-            for op_id, start, center_id in ScheduledOperation.objects.filter(
+            (op_id, piece): (start, center_id)
+            for op_id, piece, start, center_id in ScheduledOperation.objects.filter(
                 run=current
-            ).values_list("operation_id", "start", "work_center_id")
+            ).values_list("operation_id", "piece", "start", "work_center_id")
         }
     assert result.schedule is not None
     job_end: dict[str, int] = {}
@@ -233,13 +233,14 @@ def _publish(run: ScheduleRun, built: Built, result: Result, began: float) -> Sc
         job_end[placed.work_order] = max(job_end.get(placed.work_order, 0), a.end)
         start = built.moment(a.start)
         center_id = built.work_centers[a.resource]
-        prior = before.get(placed.id)
+        prior = before.get((placed.id, placed.piece))
         if prior is not None and (prior[0] != start or prior[1] != center_id):
             moved += 1
         rows.append(
             ScheduledOperation(
                 run=run,
                 operation_id=placed.id,
+                piece=placed.piece,
                 work_center_id=center_id,
                 start=start,
                 end=built.moment(a.end),
