@@ -40,6 +40,7 @@ SECTIONS: tuple[NavSection, ...] = (
         (
             NavEntry("Work orders", "production:workorder-list"),
             NavEntry("Supervisor board", "production:supervisor"),
+            NavEntry("Operator terminal", "production:terminal-index", "production.report"),
             NavEntry("Stock on hand", "inventory:stock-list"),
             NavEntry("Stock moves", "inventory:move-list"),
             NavEntry("Lot trace", "production:lot-trace"),
