@@ -63,7 +63,7 @@ def _q(value: float) -> str:
 def _insert(model: type[Model], names: Sequence[str], rows: Iterable[Row]) -> int:
     """Insert plain rows into `model`'s table; COPY on PostgreSQL. Returns the row count."""
     meta = model._meta
-    columns = [meta.get_field(n).column for n in names]  # type: ignore[union-attr]
+    columns = [str(meta.get_field(n).column) for n in names]  # type: ignore[union-attr]
     table = connection.ops.quote_name(meta.db_table)
     cols = ", ".join(connection.ops.quote_name(c) for c in columns)
     count = 0
