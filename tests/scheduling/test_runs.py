@@ -17,3 +17,64 @@ def test_a_run_publishes_every_open_operation_in_working_time(order, run_now, or
     assert rows[0].start == origin  # the lathe is free at 06:00 Monday
     assert rows[-1].end <= origin + dt.timedelta(hours=8)  # 300 minutes fit in the shift
     assert ScheduleRun.current() == run
+
+
+def test_a_failing_run_leaves_the_previous_schedule_in_force(order, run_now, lathe):
+    order(3)
+    good = run_now()
+    lathe.calendar.shifts.clear()  # a calendar with no working time
+    order(2)
+    bad = run_now()
+    assert bad.status == ScheduleRun.Status.FAILED
+    assert "LATHE" in bad.message
+    assert "operation WO-" in bad.message
+    assert ScheduleRun.current() == good
+    assert not ScheduledOperation.objects.filter(run=bad).exists()
+
+
+def test_reschedule_after_a_breakdown_keeps_locked_operations(
+    order, run_now, lathe, planner, origin
+):
+    from andon.scheduling import services
+    from andon.scheduling.models import Downtime
+
+    first, second = order(2), order(2)
+    run = run_now()
+    rows = {r.operation.work_order_id: r for r in ScheduledOperation.objects.filter(run=run)}
+    later = rows[second.pk]
+    services.set_lock(planner, later.pk, True)
+    Downtime.objects.create(work_center=lathe, start=origin, end=origin + dt.timedelta(hours=2))
+    again = run_now(kind=ScheduleRun.Kind.RESCHEDULE)
+    assert again.status == ScheduleRun.Status.PUBLISHED, again.message
+    moved = {r.operation.work_order_id: r for r in ScheduledOperation.objects.filter(run=again)}
+    assert moved[second.pk].start == later.start
+    assert moved[second.pk].locked
+    assert moved[first.pk].start >= origin + dt.timedelta(hours=2)
+    assert again.moved_count >= 1
+
+
+def test_problem_reads_crews_with_levels_and_valid_certificates(part, order, origin, day_shift):
+    from andon.people.models import Certification, Skill, Worker, WorkerCertification, WorkerSkill
+    from andon.scheduling.inputs import build_problem
+
+    op = part.operations.get()
+    op.skill = Skill.objects.create(code="TURN", name="Turning")
+    op.skill_level = 2
+    op.certification = Certification.objects.create(code="SAFE", name="Safety")
+    op.save()
+    able = Worker.objects.create(code="W1", name="Able", shift=day_shift)
+    novice = Worker.objects.create(code="W2", name="Novice", shift=day_shift)
+    WorkerSkill.objects.create(worker=able, skill=op.skill, level=3)
+    WorkerSkill.objects.create(worker=novice, skill=op.skill, level=1)
+    WorkerCertification.objects.create(
+        worker=able, certification=op.certification, issued_on=MONDAY, expires_on=MONDAY
+    )
+    order(1)
+    problem = build_problem(origin=origin, horizon_days=7).problem
+    (engine_op,) = problem.operations
+    assert engine_op.crew[0].skill == "TURN+SAFE"
+    assert engine_op.crew[0].min_level == 2
+    (worker,) = [w for w in problem.workers if w.qualified("TURN+SAFE", 2)]
+    assert worker.name == "W1"
+    assert worker.qualifications[0].valid_until == 18 * 60  # end of Monday, from 06:00
+    assert worker.shifts[0] == (0, 480)

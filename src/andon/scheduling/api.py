@@ -3,8 +3,6 @@
 Thin: each operation checks the caller's capability and calls `queries` or the services.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from decimal import Decimal
 from typing import Any
