@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from andon.catalog.models import Item
@@ -38,6 +38,7 @@ ZERO = Decimal("0")
 # How far ahead of the server clock an event may claim to be (terminals' clocks drift).
 CLOCK_SKEW = dt.timedelta(minutes=5)
 STATUSES = ("accepted", "duplicate", "rejected")
+DEADLOCK_RETRIES = 5
 MACHINE_KINDS = frozenset({Kind.DOWNTIME_START, Kind.DOWNTIME_END})
 NEEDS_REASON = frozenset({Kind.PAUSE, Kind.DOWNTIME_START})
 NEEDS_WORKER = frozenset({Kind.CLOCK_ON, Kind.CLOCK_OFF})
@@ -94,6 +95,23 @@ class _Lookups:
     centers: dict[int, WorkCenter] = field(default_factory=dict)
     recorded: dict[str, int] = field(default_factory=dict)
     prefetched: bool = False
+    # Held for a whole batch, whose transaction keeps the orders locked (see `record_batch`):
+    # each order read once under its lock, its operations, their events as facts, and the
+    # sequences at which it backflushes. Dropped for an order when one of its events fails.
+    held: dict[int, WorkOrder] = field(default_factory=dict)
+    siblings: dict[int, list[WorkOrderOperation]] = field(default_factory=dict)
+    facts: dict[int, list[timeline.Fact]] = field(default_factory=dict)
+    backflush_at: dict[int, frozenset[int]] = field(default_factory=dict)
+    current: int | None = None
+
+    def forget(self, order_id: int | None) -> None:
+        """Read the order again next time: a failed event may have left objects half-changed."""
+        if order_id is None:
+            return
+        self.held.pop(order_id, None)
+        self.backflush_at.pop(order_id, None)
+        for op in self.siblings.pop(order_id, []):
+            self.facts.pop(op.pk, None)
 
 
 def _refuse(code: str, detail: str) -> ValidationFailed:
@@ -278,6 +296,18 @@ def _location(data: EventInput) -> Location | None:
     return location
 
 
+def _backflushed_at(
+    order: WorkOrder, ops: list[WorkOrderOperation], known: _Lookups
+) -> frozenset[int]:
+    """Sequences at which `materials.backflush` finds material to take (same rule as there)."""
+    found = known.backflush_at.get(order.pk)
+    if found is None:
+        first = ops[0].sequence
+        rows = order.materials.filter(backflush=True).values_list("operation_sequence", flat=True)
+        found = known.backflush_at[order.pk] = frozenset(seq or first for seq in rows)
+    return found
+
+
 def _apply_to_order(
     user: Any,
     data: EventInput,
@@ -287,12 +317,14 @@ def _apply_to_order(
     good: Decimal,
     event: ProductionEvent,
     facts: list[timeline.Fact],
+    backflush_at: frozenset[int],
 ) -> None:
     """Stock effects and order progress of one accepted event on an operation.
 
     `ops` are the order's operations in sequence, `operation` among them; `facts` are the
-    operation's events before this one. Both were read under the order's lock, so the progress is
-    refolded without reading the ledger again.
+    operation's events, this one included. Both were read under the order's lock, so the progress
+    is refolded without reading the ledger again. `backflush_at` are the sequences at which the
+    order backflushes material: a report elsewhere has nothing to backflush.
     """
     key = f"pe{event.pk}"
     moved = False
@@ -314,12 +346,13 @@ def _apply_to_order(
         event.save(update_fields=["item", "lot"])
         moved = True
     if data.kind == Kind.REPORT and good > 0:
-        total = operation.good_quantity + good
-        materials.backflush(user, order, operation.sequence, total, data.at, key)
+        if operation.sequence in backflush_at:
+            total = operation.good_quantity + good
+            materials.backflush(user, order, operation.sequence, total, data.at, key)
+            moved = True
         if operation.sequence == ops[-1].sequence:
             materials.receive_output(user, order, good, data.at, key)
-        moved = True
-    _store(operation, timeline.fold([*facts, *_facts([event])]))
+    _store(operation, timeline.fold(facts))
     changed = {
         "good_quantity": ops[-1].good_quantity,
         "scrap_quantity": sum((o.scrap_quantity for o in ops), start=ZERO),
@@ -348,6 +381,20 @@ def _admit_machine(center: WorkCenter, data: EventInput) -> None:
         raise _refuse("invalid_transition", f"{center.code} is not down by then.")
 
 
+def _locked(order_id: int, known: _Lookups) -> tuple[WorkOrder, list[WorkOrderOperation]]:
+    """The order under its row lock, and its operations in sequence (read once per batch)."""
+    order = known.held.get(order_id)
+    if order is None:
+        order = known.held[order_id] = locked(order_id)
+        # Guarded by the order's lock like every writer of operations; locked too all the same.
+        known.siblings[order_id] = list(
+            WorkOrderOperation.objects.select_for_update()
+            .filter(work_order_id=order_id)
+            .order_by("sequence")
+        )
+    return order, known.siblings[order_id]
+
+
 def _record(user: Any, data: EventInput, known: _Lookups) -> ProductionEvent:
     """Check, append and apply one event inside the caller's transaction."""
     _check_basics(data)
@@ -365,7 +412,8 @@ def _record(user: Any, data: EventInput, known: _Lookups) -> ProductionEvent:
     facts: list[timeline.Fact] = []
     siblings: list[WorkOrderOperation] = []
     if order_id is not None and operation_id is not None:
-        order = locked(order_id)
+        known.current = order_id
+        order, siblings = _locked(order_id, known)
         allowed = OPEN_STATUSES | (
             {WorkOrder.Status.COMPLETED} if data.kind in AFTER_ORDER else set()
         )
@@ -375,20 +423,15 @@ def _record(user: Any, data: EventInput, known: _Lookups) -> ProductionEvent:
                 f"Work order {order} is {order.get_status_display().lower()}: "
                 "it takes no shop-floor events.",
             )
-        # All the order's operations at once: the event's own, and the last one and the scrap
-        # of the others for the order's totals (they are guarded by the order's lock anyway).
-        siblings = list(
-            WorkOrderOperation.objects.select_for_update()
-            .filter(work_order_id=order_id)
-            .order_by("sequence")
-        )
         operation = next(o for o in siblings if o.pk == operation_id)
         if data.kind == Kind.REPORT:
             check_whole(order.item, good + scrap + rework)
         new = timeline.Fact(
             kind=data.kind, at=data.at, seq=2**62, good=good, worker=worker.pk if worker else None
         )
-        facts = _facts(operation.events.order_by("at", "id"))
+        if operation.pk not in known.facts:
+            known.facts[operation.pk] = _facts(operation.events.order_by("at", "id"))
+        facts = known.facts[operation.pk]
         refusal = timeline.admit(facts, new)
         if refusal is not None:
             raise _refuse(refusal.code, f"{operation}: {refusal.detail}")
@@ -413,7 +456,10 @@ def _record(user: Any, data: EventInput, known: _Lookups) -> ProductionEvent:
         user=user if getattr(user, "is_authenticated", False) else None,
     )
     if order is not None and operation is not None:
-        _apply_to_order(user, data, order, operation, siblings, good, event, facts)
+        fact = _facts([event])[0]
+        at = _backflushed_at(order, siblings, known)
+        _apply_to_order(user, data, order, operation, siblings, good, event, [*facts, fact], at)
+        facts.append(fact)
     return event
 
 
@@ -434,12 +480,15 @@ def record_event(user: Any, data: EventInput, known: _Lookups | None = None) -> 
         )
     if found is not None:
         return EventResult(client_id, "duplicate", "duplicate", "Already recorded.", found)
+    known.current = None
     try:
         with transaction.atomic():
             event = _record(user, data, known)
     except DomainError as exc:
+        known.forget(known.current)
         return EventResult(client_id, "rejected", exc.code, exc.detail)
     except IntegrityError:
+        known.forget(known.current)
         # The same id committed by a concurrent retry between our look and our insert.
         found = (
             ProductionEvent.objects.filter(client_id=client_id).values_list("pk", flat=True).first()
@@ -467,27 +516,80 @@ def _resolve_names(batch: list[EventInput], known: _Lookups) -> None:
     known.centers.update(WorkCenter.objects.in_bulk(centers))
 
 
+def _hold(batch: list[EventInput], known: _Lookups) -> None:
+    """Lock the orders a batch names, in id order, with their operations; read their events.
+
+    Three queries for the whole batch. Locking every order up front, always in the same order,
+    means two batches naming the same orders queue instead of deadlocking on them.
+    """
+    order_ids = sorted({known.orders[e.work_order] for e in batch if e.work_order in known.orders})
+    if not order_ids:
+        return
+    orders = (
+        WorkOrder.objects.select_for_update(of=("self",))
+        .select_related("item__uom")
+        .filter(pk__in=order_ids)
+        .order_by("pk")
+    )
+    known.held.update((o.pk, o) for o in orders)
+    siblings = (
+        WorkOrderOperation.objects.select_for_update()
+        .filter(work_order_id__in=order_ids)
+        .order_by("work_order_id", "sequence")
+    )
+    for op in siblings:
+        known.siblings.setdefault(op.work_order_id, []).append(op)
+    named = {
+        known.operations[key]
+        for e in batch
+        if e.work_order in known.orders and e.operation is not None
+        for key in [(known.orders[e.work_order], e.operation)]
+        if key in known.operations
+    }
+    grouped: dict[int, list[ProductionEvent]] = {pk: [] for pk in named}
+    for event in ProductionEvent.objects.filter(operation_id__in=named).order_by("at", "id"):
+        grouped[event.operation_id].append(event)  # type: ignore[index]
+    known.facts.update((pk, _facts(rows)) for pk, rows in grouped.items())
+
+
+def _deadlocked(exc: OperationalError) -> bool:
+    """PostgreSQL chose this transaction as the victim of a deadlock (SQLSTATE 40P01)."""
+    return getattr(exc.__cause__, "sqlstate", None) == "40P01"
+
+
 def record_batch(user: Any, batch: list[EventInput]) -> list[EventResult]:
     """Apply a batch in timestamp order (stable for equal times); results in the sent order.
 
-    Each event is still its own transaction; the batch shares one look-up of the ids already
-    recorded and of the records its events name.
+    Every event is still all or nothing on its own (a savepoint each: a rejected event leaves no
+    trace and does not hold back the others), but the batch is one transaction: one commit, the
+    named orders locked once up front, names, ids and each operation's events read once. If
+    PostgreSQL breaks a deadlock (two batches taking the same stock balances in opposite order)
+    by failing this batch, nothing of it was written and it is applied again.
     """
 
     def when(i: int) -> dt.datetime:
         at = batch[i].at
         return at.replace(tzinfo=dt.UTC) if timezone.is_naive(at) else at
 
-    ids = {c for c in ((e.client_id or "").strip() for e in batch) if c}
-    known = _Lookups(
-        recorded=dict(
-            ProductionEvent.objects.filter(client_id__in=ids).values_list("client_id", "pk")
-        ),
-        prefetched=True,
-    )
-    _resolve_names(batch, known)
     order = sorted(range(len(batch)), key=when)
-    results: dict[int, EventResult] = {}
-    for index in order:
-        results[index] = record_event(user, batch[index], known)
-    return [results[i] for i in range(len(batch))]
+    ids = {c for c in ((e.client_id or "").strip() for e in batch) if c}
+    retry = not transaction.get_connection().in_atomic_block
+    for attempt in range(1, DEADLOCK_RETRIES + 1):
+        try:
+            with transaction.atomic():
+                known = _Lookups(
+                    recorded=dict(
+                        ProductionEvent.objects.filter(client_id__in=ids).values_list(
+                            "client_id", "pk"
+                        )
+                    ),
+                    prefetched=True,
+                )
+                _resolve_names(batch, known)
+                _hold(batch, known)
+                results = {index: record_event(user, batch[index], known) for index in order}
+            return [results[i] for i in range(len(batch))]
+        except OperationalError as exc:
+            if not (retry and attempt < DEADLOCK_RETRIES and _deadlocked(exc)):
+                raise
+    raise AssertionError("unreachable")
