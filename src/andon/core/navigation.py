@@ -30,6 +30,10 @@ SECTIONS: tuple[NavSection, ...] = (
         "Plan",
         (
             NavEntry("Planned orders", "planning:order-list"),
+            NavEntry("Schedule", "scheduling:overview"),
+            NavEntry("Gantt", "scheduling:gantt"),
+            NavEntry("Capacity load", "scheduling:load"),
+            NavEntry("Capable to promise", "scheduling:promise"),
             NavEntry("Sales orders", "orders:salesorder-list"),
             NavEntry("Forecasts", "orders:forecast-list"),
             NavEntry("Purchase orders", "orders:purchaseorder-list"),
@@ -39,6 +43,8 @@ SECTIONS: tuple[NavSection, ...] = (
         "Run",
         (
             NavEntry("Work orders", "production:workorder-list"),
+            NavEntry("Dispatch lists", "scheduling:dispatch-index"),
+            NavEntry("Late orders", "scheduling:late"),
             NavEntry("Supervisor board", "production:supervisor"),
             NavEntry("Operator terminal", "production:terminal-index", "production.report"),
             NavEntry("Stock on hand", "inventory:stock-list"),
