@@ -116,7 +116,7 @@ class _Floor:
                 continue
             begin = max(start, after)
             room = (end - begin).total_seconds() / 60
-            if room >= needed or room >= 0.6 * (end - start).total_seconds() / 60:
+            if room >= needed or room >= 0.35 * (end - start).total_seconds() / 60:
                 return (start, end), begin
         return None
 
@@ -241,7 +241,7 @@ def _place_order(floor: _Floor, item: str, route: list[OperationSpec]) -> None:
         (shortest * 0.75 - float(op.setup_minutes)) / max(float(op.run_minutes_per_unit), 0.1)
         for op in route
     )
-    quantity = max(1, min(200, rng.randint(max(1, int(fit) // 3), max(1, int(fit)))))
+    quantity = max(1, min(200, rng.randint(max(1, int(fit) // 2), max(1, int(fit * 1.2)))))
     floor.count += 1
     number = f"WO-{floor.count:05d}"
     ready = floor.cursor[route[0].work_center] + rng.uniform(0, 90) * MINUTE
@@ -274,7 +274,7 @@ def _place_order(floor: _Floor, item: str, route: list[OperationSpec]) -> None:
             break
         done = made
         completed_at = ended
-        ready = ended + rng.uniform(0, 120) * MINUTE
+        ready = ended + rng.uniform(0, 30) * MINUTE
         if n == len(route) - 1:
             break
     if released is None:
@@ -336,6 +336,6 @@ def build_history(plant: DemoPlant, ctx: Context) -> None:
         _place_order(floor, item, routes[item])
         if floor.cursor[wc] <= before:
             # Nothing landed here (upstream busy): let this machine's clock move on a while.
-            floor.cursor[wc] = before + dt.timedelta(minutes=rng.randint(30, 240))
+            floor.cursor[wc] = before + dt.timedelta(minutes=rng.randint(10, 60))
         active = [c for c in active if floor.cursor[c] < floor.end]
     plant.events.sort(key=lambda e: e.at)  # stable: one operation's events keep their order
