@@ -221,8 +221,8 @@ def _fold_operation(b: _Builder, wc: int, rows: list[dict[str, Any]], until: int
             b.give(last_production, pending)
             pending[:] = [ZERO, ZERO, ZERO]
     if state.status in timeline.BUCKET and state.since is not None:
-        since = _epoch(state.since)
-        close(state.status, state.since, b.shift_end(wc, since, max(until, since)), state.reason)
+        opened = _epoch(state.since)
+        close(state.status, state.since, b.shift_end(wc, opened, max(until, opened)), state.reason)
     if any(pending):
         if last_production >= 0:
             b.give(last_production, pending)
@@ -360,7 +360,7 @@ def load(start: dt.datetime, end: dt.datetime, now: dt.datetime | None = None) -
         wc = wc_index.get(rows[0]["work_center_id"])
         if wc is not None:
             _fold_operation(b, wc, rows, until)
-    machine: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    machine: dict[int, list[Any]] = defaultdict(list)
     for r in (
         ProductionEvent.objects.filter(
             operation__isnull=True,

@@ -32,6 +32,7 @@ from andon.engines.kpi import (
     delivery,
 )
 from andon.performance import elements
+from andon.performance.elements import Elements
 from andon.production.models import OPEN_STATUSES, WorkOrder
 
 GROUPS = {
@@ -127,7 +128,7 @@ class KpiService:
             )
         return rows
 
-    def _labels(self, e: elements.Elements, group: str) -> dict[int, str]:
+    def _labels(self, e: Elements, group: str) -> dict[int, str]:
         if group == "work_center":
             return {c.index: c.code for c in e.centers}
         if group == "line":
@@ -164,7 +165,8 @@ class KpiService:
         """Downtime and delay by reason code, longest first: hours, stops, kind."""
         e = self.elements(first, last)
         el = e.data.elements
-        out = []
+        assert el.reason is not None
+        out: list[dict[str, Any]] = []
         for kind in DOWNTIME_KINDS:
             mask = (el.kind == kind) & (el.reason >= 0)
             if not mask.any():
@@ -183,7 +185,7 @@ class KpiService:
                         "count": int(counts[r]),
                     }
                 )
-        out.sort(key=lambda d: (-d["hours"], d["reason"]))
+        out.sort(key=lambda d: (-float(d["hours"]), str(d["reason"])))
         return out
 
     def throughput(self, first: dt.date, last: dt.date) -> list[dict[str, Any]]:
@@ -212,9 +214,9 @@ class KpiService:
         )
         if not orders:
             return []
-        due = np.array([int(midnight(d + dt.timedelta(days=1)).timestamp()) for d, *_ in orders])
-        ends = np.array([int(c.timestamp()) for _, c, *_ in orders])
-        starts = np.array([int((s or c).timestamp()) for _, c, s, *_ in orders])
+        due = np.array([int(midnight(o[0] + dt.timedelta(days=1)).timestamp()) for o in orders])
+        ends = np.array([int(o[1].timestamp()) if o[1] else 0 for o in orders])
+        starts = np.array([int((o[2] or o[1]).timestamp()) if o[1] else 0 for o in orders])
         n = len(orders)
         table = delivery(
             Orders(

@@ -57,7 +57,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     plant_week = kpis.rows(monday, today, "plant", "all", OEE_KPIS)
     plant_day = kpis.rows(today, today, "plant", "all", OEE_KPIS)
     e = kpis.elements(monday, today)
-    centers = [
+    centers: list[dict[str, Any]] = [
         {"center": c, "week": week.get(c.index), "today": day.get(c.index)} for c in e.centers
     ]
     lines = [
@@ -109,6 +109,7 @@ def oee(request: HttpRequest) -> HttpResponse:
     losses = kpis.losses(first, last)
     by_center = kpis.rows(first, last, "work_center", "all", OEE_KPIS)
     labels = {c.index: c for c in kpis.elements(first, last).centers}
+    by_center_rows = [(labels.get(r.key), r) for r in by_center]
     return render(
         request,
         "performance/oee.html",
@@ -119,7 +120,7 @@ def oee(request: HttpRequest) -> HttpResponse:
             "waterfall": figures.waterfall(losses),
             "losses": losses,
             "undefined": undefined,
-            "by_center": [(labels.get(r.key), r) for r in by_center],
+            "by_center": by_center_rows,
         },
     )
 
