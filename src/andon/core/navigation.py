@@ -53,6 +53,16 @@ SECTIONS: tuple[NavSection, ...] = (
         ),
     ),
     NavSection(
+        "Watch",
+        (
+            NavEntry("Performance", "performance:overview"),
+            NavEntry("OEE and losses", "performance:oee"),
+            NavEntry("Downtime", "performance:downtime"),
+            NavEntry("Throughput and delivery", "performance:throughput"),
+            NavEntry("Andon board", "performance:andon"),
+        ),
+    ),
+    NavSection(
         "Master data",
         (
             NavEntry("Items", "catalog:item-list"),

@@ -48,7 +48,7 @@ from andon.engines.scheduling import (
 )
 from andon.people.models import Worker as WorkerRecord
 from andon.plant.calendars import shift_pattern, working_calendar
-from andon.plant.models import Calendar, Shift, WorkCenter
+from andon.plant.models import Calendar, WorkCenter
 from andon.production.models import WorkOrder, WorkOrderOperation
 from andon.scheduling.models import Downtime, ScheduledOperation, ScheduleRun
 
@@ -253,22 +253,64 @@ def _routing_rows(name: str, item_id: int, quantity: Decimal, due: dt.date) -> l
     return rows
 
 
-def _pieces(modes: list[Mode], longest: dict[str, int], cap: int | None) -> int:
+def _pieces(modes: list[Mode], window: dict[str, int]) -> int:
     """Into how many pieces an operation longer than every working window is cut.
 
     The engine never lets an operation cross non-working time, which is right for a setup or a
     short run, but a 40-hour run of 2,000 parts simply carries on next shift: it becomes pieces
-    that each fit a window, chained in order on the same routing step. `cap` is the longest
-    stretch a crew member works without a break, for operations that need a crew.
+    that each fit a window, chained in order on the same routing step. `window` is, per work
+    center, the longest stretch the operation can run there without a break: the machine's own
+    window, or for an operation with a crew the longest time the machine and enough qualified
+    workers are at work together (their breaks need not line up).
     """
     count = 1
     for m in modes:
-        window = longest.get(m.resource, 0)
-        if cap:
-            window = min(window, cap) if window else cap
-        if window and m.duration > window:
-            count = max(count, math.ceil(m.duration / window))
+        usable = window.get(m.resource, 0)
+        if usable and m.duration > usable:
+            count = max(count, math.ceil(m.duration / usable))
     return count
+
+
+def longest_overlap(a: tuple[tuple[int, int], ...], b: tuple[tuple[int, int], ...]) -> int:
+    """The longest stretch inside both sorted, non-overlapping window lists."""
+    i = j = best = 0
+    while i < len(a) and j < len(b):
+        start, end = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
+        best = max(best, end - start)
+        if a[i][1] < b[j][1]:
+            i += 1
+        else:
+            j += 1
+    return best
+
+
+class _CrewWindows:
+    """Per crew requirement and work center: how long a crew can work there without a break.
+
+    The count-th longest overlap among the qualified workers, so that a piece of that length fits
+    the machine's and each chosen worker's working time at once. Zero means no crew can ever run
+    the operation there, which is reported, naming the operation, before any solving.
+    """
+
+    def __init__(self, workers: list[Worker], resources: list[Resource]) -> None:
+        self.workers = workers
+        self.calendars = {r.name: tuple(r.calendar or ()) for r in resources}
+        self.cache: dict[tuple[str, int, int, str], int] = {}
+
+    def window(self, req: CrewRequirement, resource: str) -> int:
+        key = (req.skill, req.min_level, req.count, resource)
+        if key not in self.cache:
+            machine = self.calendars.get(resource, ())
+            overlaps = sorted(
+                (
+                    longest_overlap(machine, tuple(w.shifts or ()))
+                    for w in self.workers
+                    if w.qualified(req.skill, req.min_level)
+                ),
+                reverse=True,
+            )
+            self.cache[key] = overlaps[req.count - 1] if len(overlaps) >= req.count else 0
+        return self.cache[key]
 
 
 def _crew_key(skill: str | None, certification: str | None) -> str | None:
@@ -394,14 +436,13 @@ def build_problem(
         windows = _subtract(clock.calendar(wc.calendar), downtime.get(center_id, []))
         resources.append(Resource(wc.code, wc.capacity, tuple(windows)))
     longest = {r.name: max((b - a for a, b in r.calendar or ()), default=0) for r in resources}
-    # The shortest of the shifts' longest stretches: a piece that fits it fits anyone's shift.
-    crew_window = min(
-        (
-            max((b - a for a, b in clock.shift(shift)), default=0)
-            for shift in Shift.objects.filter(workers__active=True).distinct()
-        ),
-        default=0,
-    )
+    needs = {
+        (r["routing_operation__skill__code"], r["routing_operation__certification__code"])
+        for r in rows
+    }
+    crew_keys = {(skill, cert) for skill, cert in needs if _crew_key(skill, cert)}
+    workers = _workers(clock, crew_keys)
+    crew_windows = _CrewWindows(workers, resources)
     families = {r["routing_operation__setup_family"] for r in rows} - {None, ""}
     use_families = 0 < len(families) <= MAX_SETUP_FAMILIES
     family_setup: dict[str, int] = defaultdict(int)
@@ -412,7 +453,6 @@ def build_problem(
     due: dict[str, dt.date] = {}
     operations: list[Operation] = []
     placed: dict[str, PlacedOperation] = {}
-    crew_keys: set[tuple[str | None, str | None]] = set()
     started_by_center: dict[int, list[tuple[dt.datetime, dict[str, Any]]]] = defaultdict(list)
     previous: dict[int, str] = {}
     for r in rows:
@@ -464,12 +504,19 @@ def build_problem(
         key = _crew_key(skill, certification)
         crew: tuple[CrewRequirement, ...] = ()
         if key is not None and not started:
-            crew_keys.add((skill, certification))
             level = r["routing_operation__skill_level"] if skill else 1
             crew = (CrewRequirement(key, level, r["routing_operation__crew_size"] or 1),)
         predecessor = previous.get(r["work_order_id"])
-        cap = crew_window if crew else None
-        count = 1 if started or fixed[0] is not None else _pieces(modes, longest, cap)
+        window = dict(longest)
+        if crew:
+            window = {m.resource: crew_windows.window(crew[0], m.resource) for m in modes}
+            if not any(window.values()):
+                raise ProblemError(
+                    f"operation {name}: no {crew[0].count} worker(s) qualified for "
+                    f"{crew[0].skill} at level {crew[0].min_level} or higher are on shift while "
+                    f"{', '.join(m.resource for m in modes)} works"
+                )
+        count = 1 if started or fixed[0] is not None else _pieces(modes, window)
         for piece in range(count):
             piece_name = name if count == 1 else f"{name}#{piece + 1}"
             operations.append(
@@ -507,7 +554,7 @@ def build_problem(
         jobs=tuple(jobs.values()),
         operations=tuple(operations),
         resources=tuple(resources),
-        workers=tuple(_workers(clock, crew_keys)),
+        workers=tuple(workers),
         setup_times=setups,
         objective=Objective(makespan=1, tardiness=1, setup=1 if setups else 0),
     )
