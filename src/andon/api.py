@@ -94,6 +94,7 @@ def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 def _mount() -> None:
     from andon.accounts.api import router as accounts_router
+    from andon.alerts.api import router as alerts_router
     from andon.catalog.api import router as catalog_router
     from andon.inventory.api import router as inventory_router
     from andon.orders.api import router as orders_router
@@ -118,6 +119,7 @@ def _mount() -> None:
     api.add_router("/", scheduling_router)
     api.add_router("/", production_router)
     api.add_router("/", performance_router)
+    api.add_router("/", alerts_router)
 
 
 _mount()

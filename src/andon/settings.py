@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "andon.scheduling",
     "andon.production",
     "andon.performance",
+    "andon.alerts",
     "andon.transfer",
     "andon.demo",
 ]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("scheduling/", include("andon.scheduling.urls")),
     path("production/", include("andon.production.urls")),
     path("performance/", include("andon.performance.urls")),
+    path("alerts/", include("andon.alerts.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

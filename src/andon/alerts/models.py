@@ -1,0 +1,1 @@
+"""Alerts: rules, alerts and the notifications that reach people."""
