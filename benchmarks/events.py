@@ -161,9 +161,13 @@ def stop_server(server: subprocess.Popen[bytes]) -> None:
 
 
 def plans(options: dict[str, Any], manifest: dict[str, Any], port: int) -> list[ClientPlan]:
-    """Operations dealt out to the clients so that no two clients share one."""
+    """Work orders dealt out to the clients, as a line's terminal or gateway reports its own."""
     clients = options["clients"]
-    ops = [(o["work_order"], int(o["operation"])) for o in manifest["operations"]]
+    numbers = sorted({o["work_order"] for o in manifest["operations"]})
+    owner = {number: n % clients for n, number in enumerate(numbers)}
+    dealt: list[list[tuple[str, int]]] = [[] for _ in range(clients)]
+    for o in manifest["operations"]:
+        dealt[owner[o["work_order"]]].append((o["work_order"], int(o["operation"])))
     start_at = time.time() + 1.0
     # Timestamps advance one second per event per client: start far enough back that the last
     # event of a fast run is still in the past.
@@ -176,7 +180,7 @@ def plans(options: dict[str, Any], manifest: dict[str, Any], port: int) -> list[
             host="127.0.0.1",
             port=port,
             token=manifest["token"],
-            operations=ops[i::clients],
+            operations=dealt[i],
             batch=options["batch"],
             replay_share=options["replay_share"],
             seconds=options["seconds"],

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from andon.catalog.models import Item
 from andon.core.errors import DomainError, ValidationFailed
-from andon.inventory.models import Lot
+from andon.inventory.models import Lot, StockBalance
 from andon.people.models import Worker
 from andon.plant.models import Location, WorkCenter
 from andon.production import materials, timeline
@@ -532,6 +532,7 @@ def _hold(batch: list[EventInput], known: _Lookups) -> None:
         .order_by("pk")
     )
     known.held.update((o.pk, o) for o in orders)
+    first: dict[int, int] = {}
     siblings = (
         WorkOrderOperation.objects.select_for_update()
         .filter(work_order_id__in=order_ids)
@@ -539,6 +540,30 @@ def _hold(batch: list[EventInput], known: _Lookups) -> None:
     )
     for op in siblings:
         known.siblings.setdefault(op.work_order_id, []).append(op)
+        first.setdefault(op.work_order_id, op.sequence)
+    components: set[int] = set()
+    backflush_at: dict[int, set[int]] = {pk: set() for pk in order_ids}
+    rows = WorkOrderMaterial.objects.filter(work_order_id__in=order_ids).values_list(
+        "work_order_id", "component_id", "backflush", "operation_sequence"
+    )
+    for order_id, component, backflush, sequence in rows:
+        components.add(component)
+        if backflush and order_id in first:
+            backflush_at[order_id].add(sequence or first[order_id])
+    known.backflush_at.update((pk, frozenset(seqs)) for pk, seqs in backflush_at.items())
+    if transaction.get_connection().features.has_select_for_update:
+        # The stock the batch may move, locked now in id order: the ledger locks each balance
+        # as it posts, and two batches taking shared components in opposite order would
+        # deadlock.
+        held = known.held.values()
+        items = components | {o.item_id for o in held}
+        places = {o.supply_location_id for o in held} | {o.output_location_id for o in held}
+        list(
+            StockBalance.objects.select_for_update()
+            .filter(item_id__in=items, location_id__in=places)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
     named = {
         known.operations[key]
         for e in batch
