@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import http.client
 import json
+import math
 import random
 import time
 from collections import Counter
@@ -31,6 +32,7 @@ RETRIES = 5
 # non-browser client has to pass the double-submit check: the same secret as cookie and header.
 CSRF_SECRET = "benchmarkbenchmarkbenchmarkbench"
 TIMEOUT_SECONDS = 30.0
+ID_PREFIX = "bench-"  # the benchmark's events, apart from the demo plant's own history
 
 
 @dataclass
@@ -144,7 +146,7 @@ def percentile(values: list[float], share: float) -> float:
     if not values:
         return 0.0
     ordered = sorted(values)
-    rank = max(1, min(len(ordered), round(share * len(ordered) + 0.5)))
+    rank = max(1, min(len(ordered), math.ceil(share * len(ordered))))
     return ordered[rank - 1]
 
 
@@ -235,7 +237,7 @@ def drive(plan: ClientPlan) -> Sent:
             serial += 1
             clock += dt.timedelta(seconds=1)
             event = {
-                "client_id": f"b{plan.seed}-c{plan.index}-{serial}",
+                "client_id": f"{ID_PREFIX}{plan.seed}-c{plan.index}-{serial}",
                 "kind": kind,
                 "at": clock.isoformat(),
                 "work_order": walk.work_order,
