@@ -174,3 +174,26 @@ def test_reschedule_keeps_what_need_not_move(ft3):
     )
     assert moved <= moved_fresh
     assert all(a.start >= 5 for a in result.schedule.assignments if a.resource == "m2")
+
+
+def test_plain_shop_at_its_machine_load_is_reported_optimal():
+    # One machine, no gaps possible: the tabu search starts at the busiest machine's load.
+    ops = tuple(Operation(f"o{i}", f"j{i}", (Mode("m", 10 + i),)) for i in range(4))
+    problem = Problem(
+        jobs=tuple(Job(f"j{i}") for i in range(4)), operations=ops, resources=(Resource("m"),)
+    )
+    result = solved(problem)
+    assert result.status is Status.OPTIMAL
+    assert result.objective == result.lower_bound == 46
+
+
+def test_plain_shop_with_releases_and_alternatives_is_checked(ft3):
+    # The tabu search keeps the warm start's resource and respects release dates.
+    jobs = tuple(Job(j.name, release=5 * k) for k, j in enumerate(ft3.jobs))
+    ops = tuple(
+        Operation(o.name, o.job, (*o.modes, Mode("spare", 9)), predecessors=o.predecessors)
+        for o in ft3.operations
+    )
+    problem = Problem(jobs=jobs, operations=ops, resources=(*ft3.resources, Resource("spare")))
+    result = solved(problem, time_limit=1.0)
+    assert result.status in (Status.OPTIMAL, Status.FEASIBLE)
