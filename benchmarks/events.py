@@ -51,6 +51,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--replay-share", type=float, default=0.05, help="Share of resent ids (default 0.05)."
     )
     parser.add_argument("--threads", type=int, default=4, help="andon serve --threads (default 4).")
+    parser.add_argument("--workers", type=int, default=1, help="andon serve --workers (default 1).")
     parser.add_argument("--orders", type=int, default=200, help="Released work orders (200).")
     parser.add_argument("--size", default="small", help="Demo plant size (default small).")
     parser.add_argument("--runs", type=int, default=1, help="Repeat the whole run (default 1).")
@@ -114,7 +115,7 @@ def fixture(env: dict[str, str], *args: str) -> dict[str, Any]:
 
 
 def start_server(
-    env: dict[str, str], port: int, threads: int, log: Path
+    env: dict[str, str], port: int, threads: int, workers: int, log: Path
 ) -> subprocess.Popen[bytes]:
     """`andon serve` as documented for production, waiting until it answers."""
     with log.open("wb") as out:
@@ -130,6 +131,8 @@ def start_server(
                 str(port),
                 "--threads",
                 str(threads),
+                "--workers",
+                str(workers),
             ],
             env=env,
             cwd=ROOT,
@@ -198,6 +201,7 @@ def figures(options: dict[str, Any], sent: Sent, checks: dict[str, int]) -> dict
         "database": options["database"],
         "clients": options["clients"],
         "batch": options["batch"],
+        "workers": options["workers"],
         "threads": options["threads"],
         "seconds": round(elapsed, 1),
         "requests": sent.requests,
@@ -235,7 +239,9 @@ def run_once(options: dict[str, Any], progress: bool) -> dict[str, Any]:
             str(options["seed"]),
         )
         port = _free_port()
-        server = start_server(env, port, options["threads"], Path(home) / "serve.log")
+        server = start_server(
+            env, port, options["threads"], options["workers"], Path(home) / "serve.log"
+        )
         try:
             _say(progress, f"Sending events for {options['seconds']:.0f} s...")
             context = multiprocessing.get_context("spawn")

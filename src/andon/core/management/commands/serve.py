@@ -3,8 +3,17 @@
 Waitress is pure Python and runs the same on Linux, macOS and Windows, which is what a plant's
 spare server tends to be; WhiteNoise serves the static files straight from the installed packages
 (`WHITENOISE_USE_FINDERS`), so there is no `collectstatic` step and no separate web server needed.
+
+Threads of one process share one interpreter lock: they overlap waiting on the database but run
+Python one at a time. `--workers N` forks N serving processes on one listening socket (POSIX
+only), so a PostgreSQL deployment can use every core; SQLite has one writer at a time and is
+best served by one process.
 """
 
+import contextlib
+import os
+import signal
+import socket
 from argparse import ArgumentParser
 from typing import Any
 
@@ -19,8 +28,6 @@ def url_for(addr: str, port: int) -> str:
     """The address people type into a browser for a listening address."""
     host = addr
     if addr in {"0.0.0.0", "::", ""}:
-        import socket
-
         host = socket.gethostname()
     elif ":" in addr:
         host = f"[{addr}]"
@@ -48,6 +55,13 @@ class Command(BaseCommand):
             "--threads", type=int, default=8, help="Requests served at the same time (default 8)."
         )
         parser.add_argument(
+            "--workers",
+            type=int,
+            default=1,
+            help="Serving processes sharing the port (default 1; POSIX only). "
+            "With PostgreSQL, one per core.",
+        )
+        parser.add_argument(
             "--trusted-proxy",
             default="",
             help="Address of a reverse proxy whose X-Forwarded-* headers are believed "
@@ -61,6 +75,10 @@ class Command(BaseCommand):
 
         if options["threads"] < 1:
             raise CommandError("--threads must be at least 1")
+        if options["workers"] < 1:
+            raise CommandError("--workers must be at least 1")
+        if options["workers"] > 1 and not hasattr(os, "fork"):
+            raise CommandError("--workers above 1 needs a POSIX system (Linux, macOS)")
         if not 0 < options["port"] < 65536:
             raise CommandError("--port must be between 1 and 65535")
         pending = pending_migrations()
@@ -73,16 +91,72 @@ class Command(BaseCommand):
             proxy.update(
                 trusted_proxy=options["trusted_proxy"], trusted_proxy_headers=PROXY_HEADERS
             )
+        workers = options["workers"]
+        processes = f"{workers} processes x " if workers > 1 else ""
         self.stdout.write(
             f"Andon is serving on {url_for(options['addr'], options['port'])} "
-            f"({options['threads']} threads). Press Ctrl+C to stop."
+            f"({processes}{options['threads']} threads). Press Ctrl+C to stop."
         )
         self.stdout.flush()
-        waitress.serve(
-            application,
-            host=options["addr"],
-            port=options["port"],
-            threads=options["threads"],
-            ident="Andon",
-            **proxy,
+        if workers == 1:
+            waitress.serve(
+                application,
+                host=options["addr"],
+                port=options["port"],
+                threads=options["threads"],
+                ident="Andon",
+                **proxy,
+            )
+            return
+        family = socket.AF_INET6 if ":" in options["addr"] else socket.AF_INET
+        listener = socket.create_server(
+            (options["addr"], options["port"]), family=family, backlog=1024
         )
+        serve_forked(
+            lambda: waitress.serve(
+                application,
+                sockets=[listener],
+                threads=options["threads"],
+                ident="Andon",
+                **proxy,
+            ),
+            workers,
+        )
+
+
+def serve_forked(serve: Any, workers: int) -> None:
+    """Run `serve` in `workers` forked processes until one exits or we are told to stop.
+
+    Database connections are closed before forking: a connection must never be shared between
+    processes. Ctrl+C or SIGTERM stops every worker.
+    """
+    connections.close_all()
+    children: list[int] = []
+    for _ in range(workers):
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the child
+            code = 0
+            try:
+                signal.signal(signal.SIGINT, signal.SIG_DFL)
+                serve()
+            except BaseException:
+                code = 1
+            finally:
+                os._exit(code)
+        children.append(pid)
+
+    def stop(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        os.wait()  # returns when the first worker ends
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for pid in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+        for pid in children:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
