@@ -104,11 +104,16 @@ def ledger() -> dict[str, Any]:
     from django.db.models import Count
 
     from andon.production.models import ProductionEvent, WorkOrderOperation
+    from benchmarks.events_load import ID_PREFIX
 
     doubled = (
         ProductionEvent.objects.values("client_id").annotate(n=Count("id")).filter(n__gt=1).count()
     )
-    ids = list(ProductionEvent.objects.values_list("client_id", flat=True))
+    ids = list(
+        ProductionEvent.objects.filter(client_id__startswith=ID_PREFIX).values_list(
+            "client_id", flat=True
+        )
+    )
     derived = {
         f"{number}/{seq}": [str(good), str(scrap)]
         for number, seq, good, scrap in WorkOrderOperation.objects.filter(
