@@ -206,7 +206,7 @@ def test_pages_render_and_viewers_cannot_act(plant, viewer_client):
     assert not PlannedOrder.objects.get(pk=order.pk).firm
 
 
-def test_api(plant, viewer_client, planner):
+def test_api(plant, viewer_client, planner, django_capture_on_commit_callbacks):
     from django.test import Client
 
     run = run_plan(today=TODAY)
@@ -227,10 +227,14 @@ def test_api(plant, viewer_client, planner):
     )
     assert firmed.status_code == 200
     assert firmed.json()[0]["firm"]
-    started = viewer_client.post(
-        "/api/v1/plan-runs", {"today": "2025-03-03"}, content_type="application/json"
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        started = viewer_client.post(
+            "/api/v1/plan-runs", {"today": "2025-03-03"}, content_type="application/json"
+        )
     assert started.status_code == 202
-    assert started.json()["status"] == "published"
+    # The task ran once the run's row was committed (immediate backend in tests).
+    ran = viewer_client.get(f"/api/v1/plan-runs/{started.json()['id']}").json()
+    assert ran["status"] == "published"
+    assert ran["percent"] == 100
     runs = viewer_client.get("/api/v1/plan-runs").json()
     assert runs["count"] == 2

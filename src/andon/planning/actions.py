@@ -35,7 +35,7 @@ def _locked(ids: Sequence[int]) -> list[PlannedOrder]:
         raise ValidationFailed("Choose at least one planned order.", code="nothing_chosen")
     pointer = CurrentPlan.objects.select_for_update().first()
     found = list(
-        PlannedOrder.objects.select_for_update()
+        PlannedOrder.objects.select_for_update(of=("self",))
         .filter(pk__in=set(ids))
         .select_related("item__uom", "run", "supplier")
         .order_by("number")
