@@ -83,6 +83,7 @@ class WebhookForm(forms.ModelForm):  # type: ignore[type-arg]
         widget=forms.CheckboxSelectMultiple,
         help_text="None ticked: every event.",
     )
+    url = forms.URLField(max_length=300, assume_scheme="https")
     secret = forms.CharField(
         required=False,
         max_length=100,
