@@ -196,12 +196,13 @@ def dispatch_in_background() -> None:
     The in-process (immediate) task backend would send inside the request that made the event,
     which is exactly what a hanging endpoint must never do, so it is not used for deliveries.
     """
-    from django_tasks import default_task_backend
+    from django_tasks import task_backends
     from django_tasks.backends.immediate import ImmediateBackend
 
-    if isinstance(default_task_backend, ImmediateBackend):
-        return
     from andon.alerts.tasks import deliver_webhooks
+
+    if isinstance(task_backends[deliver_webhooks.backend], ImmediateBackend):
+        return
 
     deliver_webhooks.enqueue()
 
