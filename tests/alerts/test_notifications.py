@@ -97,20 +97,23 @@ def test_failing_endpoint_is_retried_with_backoff_and_logged(endpoint, http_serv
     webhooks.deliver_due(timeout=2)
     delivery = WebhookDelivery.objects.get()
     first_wait = delivery.next_attempt_at - timezone.now()
-    assert delivery.status == "pending" and delivery.response_code == 500
+    assert delivery.status == "pending"
+    assert delivery.response_code == 500
     assert dt.timedelta(seconds=25) < first_wait <= dt.timedelta(seconds=30)
     assert "HTTP 500; retry in 30 s" in delivery.log
 
     assert webhooks.deliver_due(timeout=2) == 0  # not due yet
     webhooks.deliver_due(now=delivery.next_attempt_at, timeout=2)
     delivery.refresh_from_db()
-    assert delivery.attempts == 2 and "retry in 60 s" in delivery.log
+    assert delivery.attempts == 2
+    assert "retry in 60 s" in delivery.log
     assert webhooks.backoff(3) == 2 * webhooks.backoff(2)
 
     http_server.mode = "ok"
     webhooks.deliver_due(now=delivery.next_attempt_at, timeout=2)
     delivery.refresh_from_db()
-    assert delivery.status == "delivered" and delivery.attempts == 3
+    assert delivery.status == "delivered"
+    assert delivery.attempts == 3
     assert len(http_server.requests) == 3
 
 
@@ -131,7 +134,8 @@ def test_hanging_endpoint_never_delays_evaluation(
     webhooks.deliver_due(timeout=0.5)  # the background path: bounded by the timeout
     assert time.monotonic() - began < 2.0
     delivery = WebhookDelivery.objects.get()
-    assert delivery.status == "pending" and delivery.attempts == 1
+    assert delivery.status == "pending"
+    assert delivery.attempts == 1
     assert "timed out" in delivery.log.lower() or "timeout" in delivery.log.lower()
 
 

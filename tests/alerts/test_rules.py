@@ -20,9 +20,12 @@ def test_machine_down_raises_once_and_clears(make_rule, downtime, supervisor):
     again = services.evaluate_rules(NOW + dt.timedelta(minutes=1))
 
     assert len(first.raised) == 1
-    assert again.raised == [] and again.updated == 0
+    assert again.raised == []
+    assert again.updated == 0
     alert = Alert.objects.get()
-    assert alert.state == "open" and "CNC1" in alert.title and "JAM" in alert.title
+    assert alert.state == "open"
+    assert "CNC1" in alert.title
+    assert "JAM" in alert.title
     assert alert.evidence_url.startswith("/plant/")
     assert alert.notifications.get().user == supervisor
 
@@ -30,7 +33,8 @@ def test_machine_down_raises_once_and_clears(make_rule, downtime, supervisor):
     cleared = services.evaluate_rules(NOW + dt.timedelta(minutes=3))
     alert.refresh_from_db()
     assert cleared.resolved == 1
-    assert alert.state == "resolved" and alert.cause == "condition cleared"
+    assert alert.state == "resolved"
+    assert alert.cause == "condition cleared"
 
 
 def test_machine_down_under_threshold_is_quiet(make_rule, downtime):

@@ -3,8 +3,6 @@
 `GET /notifications/count` is what a top-bar badge polls: one indexed count, nothing else.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Any
 
@@ -194,7 +192,7 @@ class ReadIn(Schema):
 @paginate(Pagination)
 def list_notifications(request: HttpRequest) -> QuerySet[Notification]:
     require(request, "view")
-    return Notification.objects.filter(user=request.user).order_by("-created_at", "-id")
+    return Notification.objects.filter(user_id=request.user.pk or 0).order_by("-created_at", "-id")
 
 
 @router.get("/notifications/count", response=CountOut, summary="Unread count (top-bar badge)")

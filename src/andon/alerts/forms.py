@@ -118,4 +118,4 @@ class SubscriptionForm(forms.Form):
         super().__init__(*args, **kwargs)
         kinds = [(f"kind:{k}", f"every {label} rule") for k, label in rules.choices()]
         named = [(f"rule:{r.pk}", r.name) for r in AlertRule.objects.order_by("name")]
-        self.fields["target"].choices = [("Rule kinds", kinds), ("Rules", named)]
+        self.fields["target"].choices = [("Rule kinds", kinds), ("Rules", named)]  # type: ignore[attr-defined]

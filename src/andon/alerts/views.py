@@ -97,7 +97,9 @@ def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Alert.objects.select_related("rule", "assigned_to", "acknowledged_by", "resolved_by"),
         pk=pk,
     )
-    Notification.objects.filter(user=request.user, alert=alert, read=False).update(read=True)
+    Notification.objects.filter(user_id=request.user.pk or 0, alert=alert, read=False).update(
+        read=True
+    )
     return _alert_page(request, alert)
 
 
@@ -128,7 +130,9 @@ def alert_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @requires("view")
 def inbox(request: HttpRequest) -> HttpResponse:
-    entries = Notification.objects.filter(user=request.user).select_related("alert")[:100]
+    entries = Notification.objects.filter(user_id=request.user.pk or 0).select_related("alert")[
+        :100
+    ]
     return render(
         request,
         "alerts/inbox.html",
@@ -259,14 +263,14 @@ def subscriptions(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Subscribed.")
             return redirect("alerts:subscriptions")
-    mine = Subscription.objects.filter(user=request.user).select_related("rule")
+    mine = Subscription.objects.filter(user_id=request.user.pk or 0).select_related("rule")
     return render(request, "alerts/subscriptions.html", {"form": form, "subscriptions": mine})
 
 
 @require_POST
 @requires("view")
 def subscription_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    sub = get_object_or_404(Subscription, pk=pk, user=request.user)
+    sub = get_object_or_404(Subscription, pk=pk, user_id=request.user.pk or 0)
     services.unsubscribe(request.user, sub)
     messages.success(request, "Unsubscribed.")
     return redirect("alerts:subscriptions")

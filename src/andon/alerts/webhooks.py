@@ -54,7 +54,8 @@ def verify(secret: str, body: bytes, signature: str) -> bool:
 
 def backoff(attempts: int) -> dt.timedelta:
     """Wait before the next attempt after `attempts` failed ones: 30 s, 1 min, 2 min, ... 6 h."""
-    return min(BACKOFF_BASE * (2 ** max(attempts - 1, 0)), BACKOFF_CAP)
+    wait_for: dt.timedelta = BACKOFF_BASE * (2 ** max(attempts - 1, 0))
+    return min(wait_for, BACKOFF_CAP)
 
 
 @dataclass(frozen=True)

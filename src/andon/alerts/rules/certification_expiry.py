@@ -63,6 +63,6 @@ KIND = register(
         label="Certification expiring",
         description="A worker's certificate expires within the warning window.",
         params=CertificationParams,
-        evaluate=evaluate,  # type: ignore[arg-type]
+        evaluate=evaluate,
     )
 )

@@ -58,6 +58,6 @@ KIND = register(
         label="Order projected late",
         description="The published schedule finishes a work order after its due date.",
         params=LateOrderParams,
-        evaluate=evaluate,  # type: ignore[arg-type]
+        evaluate=evaluate,
     )
 )

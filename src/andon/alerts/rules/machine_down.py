@@ -56,6 +56,6 @@ KIND = register(
         label="Machine down",
         description="A work center has been down longer than the threshold.",
         params=MachineDownParams,
-        evaluate=evaluate,  # type: ignore[arg-type]
+        evaluate=evaluate,
     )
 )

@@ -50,6 +50,6 @@ KIND = register(
         label="Material shortage",
         description="The MRP plan in force reports a shortage (or another chosen exception).",
         params=ShortageParams,
-        evaluate=evaluate,  # type: ignore[arg-type]
+        evaluate=evaluate,
     )
 )

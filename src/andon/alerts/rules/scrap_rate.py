@@ -43,10 +43,11 @@ def evaluate(params: ScrapRateParams, now: dt.datetime) -> list[Finding]:
         center = centers[row["work_center_id"]]
         if watched and center.code not in watched:
             continue
-        produced = (row["good"] or Decimal(0)) + (row["scrap"] or 0) + (row["rework"] or 0)
+        scrap: Decimal = row["scrap"] or Decimal(0)
+        produced: Decimal = (row["good"] or Decimal(0)) + scrap + (row["rework"] or Decimal(0))
         if produced <= 0 or produced < Decimal(str(params.min_quantity)):
             continue
-        ratio = float((row["scrap"] or 0) / produced * 100)
+        ratio = float(scrap / produced * 100)
         if ratio <= params.percent:
             continue
         findings.append(
@@ -54,7 +55,7 @@ def evaluate(params: ScrapRateParams, now: dt.datetime) -> list[Finding]:
                 subject_key=f"work_center:{center.pk}",
                 title=f"{center.code} scrap {ratio:.1f}% over {params.hours} h",
                 detail=(
-                    f"{center.code} scrapped {(row['scrap'] or 0).normalize():f} of "
+                    f"{center.code} scrapped {scrap.normalize():f} of "
                     f"{produced.normalize():f} in the last {params.hours} h ({ratio:.1f}%, "
                     f"threshold {params.percent:g}%)."
                 ),
@@ -70,6 +71,6 @@ KIND = register(
         label="Scrap rate above threshold",
         description="A work center's scrap ratio over the recent window exceeds the threshold.",
         params=ScrapRateParams,
-        evaluate=evaluate,  # type: ignore[arg-type]
+        evaluate=evaluate,
     )
 )

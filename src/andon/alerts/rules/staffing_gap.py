@@ -107,6 +107,6 @@ KIND = register(
         label="Staffing gap",
         description="A shift has fewer qualified workers than the schedule needs at once.",
         params=StaffingParams,
-        evaluate=evaluate,  # type: ignore[arg-type]
+        evaluate=evaluate,
     )
 )
