@@ -29,7 +29,9 @@ SECTIONS: tuple[NavSection, ...] = (
     NavSection(
         "Plan",
         (
+            NavEntry("Plan runs", "planning:run-list"),
             NavEntry("Planned orders", "planning:order-list"),
+            NavEntry("MRP exceptions", "planning:exception-list"),
             NavEntry("Schedule", "scheduling:overview"),
             NavEntry("Gantt", "scheduling:gantt"),
             NavEntry("Capacity load", "scheduling:load"),
