@@ -4,13 +4,13 @@
 """
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from andon.accounts.permissions import require
@@ -21,6 +21,9 @@ from andon.core.errors import ValidationFailed
 from andon.core.pagination import Pagination
 
 router = Router(tags=["alerts"])
+# Ids beyond what the databases store answer 422, not a server error.
+MAX_ID = 2**53
+AlertId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 class AlertOut(Schema):
@@ -70,13 +73,13 @@ def _alert(pk: int) -> Alert:
 
 
 @router.get("/alerts/{pk}", response=AlertOut, summary="One alert")
-def get_alert(request: HttpRequest, pk: int) -> Alert:
+def get_alert(request: HttpRequest, pk: AlertId) -> Alert:
     require(request, "view")
     return _alert(pk)
 
 
 @router.post("/alerts/{pk}/acknowledge", response=AlertOut, summary="Acknowledge an alert")
-def acknowledge(request: HttpRequest, pk: int) -> Alert:
+def acknowledge(request: HttpRequest, pk: AlertId) -> Alert:
     need_api(can_respond(request.user))
     return services.acknowledge(request.user, _alert(pk))
 
@@ -86,7 +89,7 @@ class AssignIn(Schema):
 
 
 @router.post("/alerts/{pk}/assign", response=AlertOut, summary="Assign an alert to a user")
-def assign(request: HttpRequest, pk: int, payload: AssignIn) -> Alert:
+def assign(request: HttpRequest, pk: AlertId, payload: AssignIn) -> Alert:
     need_api(can_respond(request.user))
     alert = _alert(pk)
     assignee = get_user_model().objects.filter(username=payload.username).first()
@@ -98,7 +101,7 @@ class ResolveIn(Schema):
 
 
 @router.post("/alerts/{pk}/resolve", response=AlertOut, summary="Resolve an alert with its cause")
-def resolve(request: HttpRequest, pk: int, payload: ResolveIn) -> Alert:
+def resolve(request: HttpRequest, pk: AlertId, payload: ResolveIn) -> Alert:
     need_api(can_respond(request.user))
     return services.resolve(request.user, _alert(pk), payload.cause)
 
@@ -185,7 +188,9 @@ class CountOut(Schema):
 
 
 class ReadIn(Schema):
-    ids: list[int] | None = Field(None, description="Notifications to mark read; omitted: all.")
+    ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] | None = Field(
+        None, description="Notifications to mark read; omitted: all."
+    )
 
 
 @router.get("/notifications", response=list[NotificationOut], summary="My inbox")
