@@ -18,7 +18,6 @@ import json
 import multiprocessing
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -155,7 +154,7 @@ def start_server(
 
 def stop_server(server: subprocess.Popen[bytes]) -> None:
     if server.poll() is None:
-        server.send_signal(signal.SIGINT)
+        server.terminate()  # SIGTERM: SIGINT may be ignored in a process started in background
         try:
             server.wait(timeout=15)
         except subprocess.TimeoutExpired:

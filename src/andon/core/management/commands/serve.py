@@ -138,6 +138,7 @@ def serve_forked(serve: Any, workers: int) -> None:
             code = 0
             try:
                 signal.signal(signal.SIGINT, signal.SIG_DFL)
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
                 serve()
             except BaseException:
                 code = 1
@@ -148,7 +149,9 @@ def serve_forked(serve: Any, workers: int) -> None:
     def stop(signum: int, frame: Any) -> None:
         raise KeyboardInterrupt
 
+    # Set both explicitly: a process started in the background inherits SIGINT ignored.
     signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     try:
         os.wait()  # returns when the first worker ends
     except KeyboardInterrupt:
