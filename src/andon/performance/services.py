@@ -31,7 +31,7 @@ from andon.engines.kpi import (
     compute,
     delivery,
 )
-from andon.performance import elements
+from andon.performance import elements, store
 from andon.performance.elements import Elements
 from andon.production.models import OPEN_STATUSES, WorkOrder
 
@@ -76,13 +76,24 @@ class KpiService:
     now: dt.datetime = field(default_factory=timezone.now)
     _elements: dict[tuple[dt.date, dt.date], elements.Elements] = field(default_factory=dict)
     _results: dict[tuple[Any, ...], KpiResult] = field(default_factory=dict)
+    _base: elements.Base | None = None
 
     def elements(self, first: dt.date, last: dt.date) -> elements.Elements:
-        """The engine's input for whole local days first..last."""
+        """The engine's input for whole local days first..last.
+
+        The first range asked brings the element store up to the ledger and reads the work
+        centers and calendars; every later range of the request reuses them."""
         key = (first, last)
         if key not in self._elements:
+            if self._base is None:
+                store.refresh()
+                self._base = elements.base()
             self._elements[key] = elements.load(
-                midnight(first), midnight(last + dt.timedelta(days=1)), self.now
+                midnight(first),
+                midnight(last + dt.timedelta(days=1)),
+                self.now,
+                read=self._base,
+                refresh=False,
             )
         return self._elements[key]
 
