@@ -117,6 +117,10 @@ EMAIL_HOST_USER = os.environ.get("ANDON_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("ANDON_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = config.env_bool("ANDON_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("ANDON_EMAIL_FROM", "andon@localhost")
+EMAIL_TIMEOUT = config.env_int("ANDON_EMAIL_TIMEOUT", 10)
+# Where people reach this Andon; links in emails and webhooks start with it.
+ANDON_BASE_URL = os.environ.get("ANDON_BASE_URL", "").rstrip("/")
+ANDON_WEBHOOK_TIMEOUT = config.env_int("ANDON_WEBHOOK_TIMEOUT", 5)
 
 TASKS = {
     "default": {

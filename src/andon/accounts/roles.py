@@ -43,6 +43,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "production.manage": frozenset({PLANNER, SUPERVISOR}),
     "quality.change": frozenset({QUALITY}),
     "maintenance.change": frozenset({MAINTENANCE}),
+    "alerts.respond": frozenset({PLANNER, SUPERVISOR, OPERATOR, QUALITY, MAINTENANCE}),
+    "alerts.manage": frozenset({PLANNER}),
     "accounts.manage": frozenset(),
 }
 

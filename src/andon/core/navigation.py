@@ -62,6 +62,8 @@ SECTIONS: tuple[NavSection, ...] = (
             NavEntry("Downtime", "performance:downtime"),
             NavEntry("Throughput and delivery", "performance:throughput"),
             NavEntry("Andon board", "performance:andon"),
+            NavEntry("Alerts", "alerts:alert-list"),
+            NavEntry("Alert rules", "alerts:rule-list"),
         ),
     ),
     NavSection(
