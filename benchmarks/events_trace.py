@@ -46,7 +46,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def build(work_centers: int, days: int, lots_per_day: int, seed: int) -> dict[str, Any]:
     """Bulk-insert the plant and its genealogy; returns the counts."""
     from django.core.management import call_command
-    from django.db import transaction
+    from django.db import connection, transaction
     from django.utils import timezone
 
     from andon.catalog.models import Item, UnitOfMeasure
@@ -153,6 +153,10 @@ def build(work_centers: int, days: int, lots_per_day: int, seed: int) -> dict[st
             total_links += len(links)
             total_lots += len(lots)
             below = list(zip(days_of, lots, strict=True))
+    # Planner statistics, as autovacuum gathers them soon after a load this size: without them
+    # PostgreSQL scans every link at each level of the recursive query.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     return {
         "work_centers": work_centers,
         "lots": total_lots + len(raw_lots),
