@@ -73,14 +73,24 @@ def _say(progress: bool, text: str) -> None:
         sys.stderr.flush()
 
 
-def recreate_postgres(url: str) -> None:
-    """Drop and create the benchmark's database (never the one named in the settings)."""
+def recreate_postgres(url: str) -> str:
+    """A fresh, empty benchmark database; returns its URL (never the one in the settings).
+
+    `DROP DATABASE` waits for every backend of the server to acknowledge it, which a session
+    stuck in a `COPY` elsewhere can delay indefinitely: after 15 s a new database with a unique
+    name is used instead.
+    """
     import psycopg
 
     base, _, name = url.rpartition("/")
     with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute("SET statement_timeout = '15s'")
+        try:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        except psycopg.errors.QueryCanceled:
+            name = f"{name}_{os.getpid()}_{int(time.time())}"
         conn.execute(f'CREATE DATABASE "{name}"')
+    return f"{base}/{name}"
 
 
 def environment(options: dict[str, Any], home: str) -> dict[str, str]:
@@ -225,7 +235,8 @@ def run_once(options: dict[str, Any], progress: bool) -> dict[str, Any]:
     try:
         env = environment(options, home)
         if options["database"] == "postgres":
-            recreate_postgres(options["database_url"])
+            options = {**options, "database_url": recreate_postgres(options["database_url"])}
+            env = environment(options, home)
         _say(progress, f"Preparing the plant ({options['size']}, {options['orders']} orders)...")
         manifest = fixture(
             env,

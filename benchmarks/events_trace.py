@@ -226,7 +226,7 @@ def measure(options: dict[str, Any], progress: bool) -> Iterator[dict[str, Any]]
             opts = dict(options)
             if options["database"] == "postgres":
                 opts["database_url"] = options["database_url"].rpartition("/")[0] + "/bench_trace"
-                recreate_postgres(opts["database_url"])
+                opts["database_url"] = recreate_postgres(opts["database_url"])
             if progress:
                 sys.stderr.write("Building a year of genealogy and tracing...\n")
             done = subprocess.run(
