@@ -159,8 +159,11 @@ def test_min_max_with_an_order_multiple():
     # Max 50 rounds down to 40 (a multiple of 20); min 40. 30 -> 40 (10 left); 45 -> 35 short ->
     # 40 (5 left); 10 -> 5 short -> 40 (35 left); 60 -> 25 short -> 40 (15 left).
     assert [q for q, _ in weekly(item)] == [40, 40, 40, 40]
+    # A day needing more than the maximum gets lots of at most 40 in one order, not one order
+    # per lot: 100 -> 40 + 40 + 20 raised to the minimum 40.
     big = plan(problem([item], sales=[SalesDemand("S", "X", 100, D(2025, 4, 7))]))
-    assert [o.quantity for o in big.planned_orders] == [40, 40, 40]  # never above the maximum
+    assert [o.quantity for o in big.planned_orders] == [120]
+    assert big.pegs(0) == ((PegKind.SALES_ORDER, "S", 100), (PegKind.EXCESS, "", 20))
 
 
 def test_economic_order_quantity_from_annualised_demand():
