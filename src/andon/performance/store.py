@@ -102,8 +102,8 @@ class StoreBuilder(Builder):
         self.spu.append(self.current[1])
         return row
 
-    def rows(self) -> Iterator[tuple[Any, ...]]:
-        """The elements as table rows, new reason codes stored first (two queries at most)."""
+    def resolve(self) -> None:
+        """Store the reason codes first used here and put their keys in (two queries)."""
         if self.local:
             ReasonCode.objects.bulk_create(
                 [ReasonCode(code=code) for code in self.local], ignore_conflicts=True
@@ -114,6 +114,9 @@ class StoreBuilder(Builder):
             keys = {-2 - n: self.codes[code] for code, n in self.local.items()}
             self.local = {}
             self.cols["reason"] = [keys.get(r, r) for r in self.cols["reason"]]
+
+    def rows(self) -> Iterator[tuple[Any, ...]]:
+        """The elements as table rows (after `resolve`)."""
         c = self.cols
         for n, (op, start, end) in enumerate(
             zip(self.operations, c["start"], c["end"], strict=True)
@@ -143,7 +146,10 @@ def _chunks(keys: Iterable[int], size: int) -> Iterator[list[int]]:
         yield chunk
 
 
-def _write(rows: Iterator[tuple[Any, ...]]) -> None:
+def _write(b: StoreBuilder) -> None:
+    # New reason codes are stored first: no other query may run on the connection in a COPY.
+    b.resolve()
+    rows = b.rows()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {TABLE} ({', '.join(STORED)}) FROM STDIN") as copy:
@@ -169,7 +175,7 @@ def _fold_operations(operations: Iterable[int], codes: dict[str, int]) -> None:
             rows = list(group)
             b.current = (op, 0.0)
             fold_operation(b, rows[0]["work_center_id"], rows)
-        _write(b.rows())
+        _write(b)
 
 
 def _operation(row: dict[str, Any]) -> int:
@@ -192,7 +198,7 @@ def _fold_machines(work_centers: set[int], codes: dict[str, int]) -> None:
     b = StoreBuilder(codes)
     for wc, group in itertools.groupby(events, key=lambda r: int(r["work_center_id"])):
         fold_machine(b, wc, list(group))
-    _write(b.rows())
+    _write(b)
 
 
 def refresh(rebuild: bool = False) -> int:
