@@ -82,3 +82,24 @@ def test_stored_totals_are_what_production_derives(loaded_plant):
         assert {f: getattr(op, f) for f in DERIVED} == fields
     live = set(WorkOrderOperation.objects.values_list("status", flat=True))
     assert {"running", "completed"} <= live
+
+
+def test_history_reads_like_a_plant_a_manager_knows(small_plant, today):
+    """Most orders on time, few overdue, one downtime reason dominating, one problem machine."""
+    done = [o for o in small_plant.work_orders if o.status == "completed"]
+    on_time = sum(1 for o in done if o.completed_at.date() <= o.due_date) / len(done)
+    assert 0.85 <= on_time <= 0.95
+    open_orders = [o for o in small_plant.work_orders if o.status != "completed"]
+    overdue = sum(1 for o in open_orders if o.due_date < today)
+    assert overdue <= 0.15 * len(open_orders)
+    starts = [e for e in small_plant.events if e.kind == "downtime_start" and e.operation]
+    minutes: dict[str, float] = defaultdict(float)
+    per_machine: dict[str, int] = defaultdict(int)
+    for e in starts:
+        minutes[e.reason] += 1
+        if e.reason in ("HYDRAULICS", "SPINDLE", "ELECTRICAL", "COOLANT", "CONTROLLER"):
+            per_machine[e.work_center] += 1
+    breakdowns = {r: n for r, n in minutes.items() if r in ("HYDRAULICS", "SPINDLE", "ELECTRICAL")}
+    assert max(breakdowns, key=breakdowns.__getitem__) == "HYDRAULICS"
+    worst, second = sorted(per_machine.values(), reverse=True)[:2]
+    assert worst >= 1.5 * second  # and its breakdowns last longer

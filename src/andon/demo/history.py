@@ -45,8 +45,9 @@ if TYPE_CHECKING:
 HISTORY_DAYS = {"small": 42, "medium": 42, "large": 14}
 SCRAP_REASONS = ("DIM-OOT", "SURFACE", "MATERIAL", "BURR")
 PAUSE_REASONS = ("WAIT-MATERIAL", "WAIT-CRANE", "QUALITY-CHECK", "NO-OPERATOR")
-SHORT_STOP_REASONS = ("JAM", "TOOL-CHANGE", "SENSOR", "CHIP-CLEARING")
-BREAKDOWN_REASONS = ("SPINDLE", "HYDRAULICS", "ELECTRICAL", "COOLANT", "CONTROLLER")
+# Weighted: on a real floor one or two reasons dominate the Pareto.
+SHORT_STOP_REASONS = ("JAM", "JAM", "JAM", "JAM", "TOOL-CHANGE", "SENSOR", "CHIP-CLEARING")
+BREAKDOWN_REASONS = ("HYDRAULICS", "HYDRAULICS", "SPINDLE", "ELECTRICAL", "COOLANT", "CONTROLLER")
 PLANNED_REASONS = ("PREVENTIVE-MAINT", "CLEANING")
 SCRAP_RATE = 0.02
 STARTUP_SCRAP_RATE = 0.08
@@ -105,6 +106,9 @@ class _Floor:
         self.cursor = {w.code: dt.datetime.combine(first, dt.time()) for w in plant.work_centers}
         self.open_left: set[str] = set()  # work centers whose last interval already has work
         self.count = 0
+        self.last_item: dict[str, str] = {}  # the item each machine ran last
+        # One machine with chronic breakdowns: what the KPI pages should make plain.
+        self.problem = rng.choice(sorted({o.work_center for o in plant.operations}))
 
     def slot(
         self, wc: str, ready: dt.datetime, needed: float
@@ -138,6 +142,7 @@ def _split(rng: random.Random, units: int, rate: float) -> int:
 def _run_operation(
     floor: _Floor,
     order: str,
+    item: str,
     op: OperationSpec,
     quantity: int,
     interval: Interval,
@@ -152,19 +157,24 @@ def _run_operation(
         limit = min(limit, _seconds(begin, rng.uniform(0.4, 0.9) * (limit - begin).total_seconds()))
     ev = {"order": order, "operation": op.sequence}
     t = begin
+    # The same item again on this machine needs only a short adjustment, not a changeover.
+    repeat = floor.last_item.get(wc) == item
+    floor.last_item[wc] = item
     if op.setup_minutes > 0:
         floor.event("setup_start", t, wc, **ev)
         if final == "setup":
             return 0, t, False
-        t = min(_seconds(t, float(op.setup_minutes) * 60 * rng.uniform(0.8, 1.6)), limit)
+        share = rng.uniform(0.1, 0.2) if repeat else rng.uniform(0.7, 1.1)
+        t = min(_seconds(t, float(op.setup_minutes) * 60 * share), limit)
         floor.event("setup_end", t, wc, **ev)
     floor.event("start", t, wc, **ev)
-    cycle = float(op.run_minutes_per_unit) * 60 * rng.uniform(1.0, 1.3)
+    weak = wc == floor.problem
+    cycle = float(op.run_minutes_per_unit) * 60 * rng.uniform(1.02, 1.15)
     good = made = 0
     carry = 0.0
     first_segment = True
     while made < quantity and t < limit:
-        until_stop = rng.expovariate(1 / 2700)
+        until_stop = rng.expovariate(1 / (1500 if weak else 4000))
         seg_end = min(
             _seconds(t, until_stop), _seconds(t, (quantity - made - carry) * cycle + 1), limit
         )
@@ -187,12 +197,14 @@ def _run_operation(
         if made >= quantity or t >= limit - MINUTE:
             break
         draw = rng.random()
-        if draw < 0.4:
-            kind, reason, minutes = "pause", rng.choice(PAUSE_REASONS), rng.uniform(3, 15)
-        elif draw < 0.93:
-            kind, reason, minutes = "stop", rng.choice(SHORT_STOP_REASONS), rng.uniform(0.5, 4.5)
+        if draw < 0.25:
+            kind, reason, minutes = "pause", rng.choice(PAUSE_REASONS), rng.uniform(2, 8)
+        elif draw < (0.8 if weak else 0.95):
+            kind, reason, minutes = "stop", rng.choice(SHORT_STOP_REASONS), rng.uniform(0.5, 4)
         else:
-            kind, reason, minutes = "down", rng.choice(BREAKDOWN_REASONS), rng.uniform(15, 150)
+            # The problem machine's hydraulics keep failing, and take long to fix.
+            reason = "HYDRAULICS" if weak else rng.choice(BREAKDOWN_REASONS)
+            kind, minutes = "down", rng.uniform(40, 180) if weak else rng.uniform(15, 90)
         back = min(_seconds(t, minutes * 60), limit - MINUTE)
         if back <= t:
             break
@@ -238,10 +250,10 @@ def _place_order(floor: _Floor, item: str, route: list[OperationSpec]) -> None:
         (e - s).total_seconds() / 60 for op in route for s, e in floor.intervals[op.work_center][:1]
     )
     fit = min(
-        (shortest * 0.75 - float(op.setup_minutes)) / max(float(op.run_minutes_per_unit), 0.1)
+        (shortest * 0.85 - float(op.setup_minutes)) / max(float(op.run_minutes_per_unit), 0.1)
         for op in route
     )
-    quantity = max(1, min(200, rng.randint(max(1, int(fit) // 2), max(1, int(fit * 1.2)))))
+    quantity = max(1, min(400, rng.randint(max(1, int(fit * 0.6)), max(1, int(fit)))))
     floor.count += 1
     number = f"WO-{floor.count:05d}"
     ready = floor.cursor[route[0].work_center] + rng.uniform(0, 90) * MINUTE
@@ -266,7 +278,7 @@ def _place_order(floor: _Floor, item: str, route: list[OperationSpec]) -> None:
             released = begin - dt.timedelta(hours=rng.randint(4, 72))
         if floor.is_last(op.work_center, interval):
             floor.open_left.add(op.work_center)
-        made, ended, completed = _run_operation(floor, number, op, done, interval, begin)
+        made, ended, completed = _run_operation(floor, number, item, op, done, interval, begin)
         floor.cursor[op.work_center] = ended
         if not completed:
             status = "in_progress"
@@ -282,10 +294,14 @@ def _place_order(floor: _Floor, item: str, route: list[OperationSpec]) -> None:
         return
     if status == "completed":
         assert completed_at is not None
-        due = completed_at.date() + dt.timedelta(days=rng.choice((-4, -2, -1, 0, 1, 2, 3, 5, 8)))
+        # About one order in ten finishes after its due date.
+        late = rng.random() < 0.1
+        days = -rng.randint(1, 4) if late else rng.choice((0, 1, 1, 2, 3, 5, 8))
+        due = completed_at.date() + dt.timedelta(days=days)
     else:
         completed_at = None
-        due = floor.today + dt.timedelta(days=rng.randint(-6, 8))
+        late = rng.random() < 0.08
+        due = floor.today + dt.timedelta(days=-rng.randint(1, 3) if late else rng.randint(1, 10))
     floor.plant.work_orders.append(
         HistoryOrderSpec(
             number=number,
