@@ -106,3 +106,33 @@ def test_profile_page_creates_a_token_shown_once(client, viewer):
     token = viewer.api_tokens.get()
     assert token.prefix in response.content.decode()
     assert "shown only once" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_token_post_needs_no_csrf_cookie(planner):
+    """PLC gateways and MES clients post with a token alone, as a real client does (CSRF on)."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    issued = services.create_token(planner, "gateway")
+    response = client.post(
+        "/api/v1/units",
+        {"code": "box", "name": "Box", "dimension": "count"},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {issued.raw_key}"},
+    )
+    assert response.status_code == 201, response.content
+
+
+@pytest.mark.django_db
+def test_session_post_without_csrf_is_still_refused(planner):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(planner)
+    response = client.post(
+        "/api/v1/units",
+        {"code": "box", "name": "Box", "dimension": "count"},
+        content_type="application/json",
+    )
+    assert response.status_code == 403
