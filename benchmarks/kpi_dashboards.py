@@ -138,10 +138,13 @@ def _fixture(options: dict[str, Any], progress: bool) -> int:
         )
         where = Location.objects.create(code="WH", name="Warehouse")
         calendar = Calendar.objects.create(code="3SHIFT", name="Three shifts, Mon-Fri")
-        for n, (start, end) in enumerate(SHIFTS):
+        for n, (shift_start, shift_end) in enumerate(SHIFTS):
             calendar.shifts.add(
                 Shift.objects.create(
-                    code=f"S{n + 1}", name=f"Shift {n + 1}", start_time=start, end_time=end
+                    code=f"S{n + 1}",
+                    name=f"Shift {n + 1}",
+                    start_time=shift_start,
+                    end_time=shift_end,
                 )
             )
         centers = WorkCenter.objects.bulk_create(
@@ -159,7 +162,7 @@ def _fixture(options: dict[str, Any], progress: bool) -> int:
     serial = 0
     for w, center in enumerate(centers):
         orders: list[WorkOrder] = []
-        plans: list[tuple[Item, float, list[tuple[Any, ...]]]] = []
+        plans: list[tuple[Item | None, float, list[tuple[Any, ...]]]] = []
         for start, end in windows:
             t = start
             if start.weekday() == 0 and start.hour == 6 and rng.random() < 0.8:
@@ -173,7 +176,7 @@ def _fixture(options: dict[str, Any], progress: bool) -> int:
                             ("downtime_end", back, 0, 0, "", "planned"),
                         ],
                     )
-                )  # type: ignore[arg-type]
+                )
                 t = back
             while t < end - dt.timedelta(minutes=45):
                 item = items[rng.randrange(len(items))]
@@ -248,8 +251,8 @@ def _fixture(options: dict[str, Any], progress: bool) -> int:
             )
             op_iter = iter(ops)
             rows = []
-            for item, _, ev in plans:
-                op_id = next(op_iter).pk if item is not None else None
+            for planned, _, ev in plans:
+                op_id = next(op_iter).pk if planned is not None else None
                 for kind, at, good, scrap, reason, klass in ev:
                     count += 1
                     rows.append(

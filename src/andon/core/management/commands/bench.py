@@ -29,14 +29,17 @@ class Command(BaseCommand):
         subparsers = parser.add_subparsers(dest="benchmark", metavar="NAME")
         subparsers.required = True
         for name, module in sorted(_benchmarks().items()):
-            sub = subparsers.add_parser(name, help=getattr(module, "HELP", ""))
+            # Module kpi_dashboards is the command `andon bench kpi-dashboards` (either spelling).
+            command = name.replace("_", "-")
+            aliases = [name] if command != name else []
+            sub = subparsers.add_parser(command, aliases=aliases, help=getattr(module, "HELP", ""))
             sub.add_argument("--json", action="store_true", help="One JSON object per line.")
             module.add_arguments(sub)
 
     def handle(self, *args: Any, **options: Any) -> None:
         from benchmarks.report import emit
 
-        module = _benchmarks().get(options["benchmark"])
+        module = _benchmarks().get(options["benchmark"].replace("-", "_"))
         if module is None:
             raise CommandError(f"no benchmark named {options['benchmark']!r}")
         rows = module.run(options, progress=not options["json"] and sys.stderr.isatty())
