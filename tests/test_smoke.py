@@ -46,3 +46,17 @@ def test_nul_character_is_a_clear_400_not_a_server_error(client, admin_user):
     assert api.json()["code"] == "invalid_request"
     body = client.post("/api/v1/items", '{"sku": "A\\u0000"}', content_type="application/json")
     assert body.status_code == 400
+
+
+@pytest.mark.django_db
+def test_an_id_beyond_the_database_range_is_a_422(client, admin_user):
+    client.force_login(admin_user)
+    response = client.get("/api/v1/sales-orders/392417538426556378031063040")
+    assert response.status_code in (404, 422)
+    assert response.json()["code"] in ("not_found", "invalid_request")
+    response = client.post(
+        "/api/v1/sales-orders/392417538426556378031063040/lines/1/shipments",
+        '{"quantity": "1", "location": "WH"}',
+        content_type="application/json",
+    )
+    assert response.status_code in (404, 422)

@@ -90,6 +90,12 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, exc.status_code, "http_error", str(exc))
 
 
+@api.exception_handler(OverflowError)
+def _out_of_range(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+    """An id or number larger than the database stores cannot name anything: the request's fault."""
+    return _error(request, 422, "invalid_request", "A number in the request is out of range.")
+
+
 @api.exception_handler(Exception)
 def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     """A bug is still answered in JSON, so clients parse every answer the same way."""
