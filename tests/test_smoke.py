@@ -60,3 +60,24 @@ def test_an_id_beyond_the_database_range_is_a_422(client, admin_user):
         content_type="application/json",
     )
     assert response.status_code in (404, 422)
+
+
+@pytest.mark.django_db
+def test_control_characters_are_refused_but_line_breaks_are_not(client, admin_user):
+    client.force_login(admin_user)
+    unit = '{"code": "box", "name": "Box\\u001f", "dimension": "count"}'
+    assert client.post("/api/v1/units", unit, content_type="application/json").status_code == 400
+    fine = '{"code": "box", "name": "Box\\nof ten", "dimension": "count"}'
+    assert client.post("/api/v1/units", fine, content_type="application/json").status_code == 201
+
+
+def test_worksheet_export_drops_control_characters():
+    import io
+
+    import openpyxl
+
+    from andon.transfer.sources import xlsx_bytes
+
+    data = xlsx_bytes([("items", ["sku", "name"], [["A-1", "Bolt\x1f M8"]])])
+    sheet = openpyxl.load_workbook(io.BytesIO(data))["items"]
+    assert sheet["B2"].value == "Bolt M8"

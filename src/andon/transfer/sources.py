@@ -251,13 +251,19 @@ def zip_bytes(tables: Tables) -> bytes:
 def xlsx_bytes(tables: Tables) -> bytes:
     """One sheet per file; cells are text so that codes like `007` and `12345` survive Excel."""
     import openpyxl
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    def cell(value: object) -> object:
+        # A worksheet cannot hold control characters; a record that has one (entered before
+        # input refused them) still exports, without it, rather than failing the whole export.
+        return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
     book = openpyxl.Workbook(write_only=True)
     for name, header, rows in tables:
         sheet = book.create_sheet(title=name)
         sheet.append(header)
         for row in rows:
-            sheet.append(row)
+            sheet.append([cell(value) for value in row])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
