@@ -1,9 +1,9 @@
 """The KPI benchmark runs end to end on a small size, and its generator is deterministic."""
 
 import numpy as np
-from benchmarks import kpi as bench
 
 from andon.engines.kpi import Status
+from benchmarks import kpi as bench
 
 
 def test_generator_is_deterministic_per_seed() -> None:

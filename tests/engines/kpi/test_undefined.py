@@ -208,9 +208,8 @@ def test_pru_lookup_by_search_agrees_with_the_table(monkeypatch) -> None:
 
 
 def test_unsorted_input_gives_the_same_answer_by_either_sort(monkeypatch) -> None:
-    from benchmarks.kpi import synthetic_year
-
     from andon.engines.kpi import totals
+    from benchmarks.kpi import synthetic_year
 
     data = synthetic_year(5_000, 2, shuffle=True)
     packed = compute(data, (Dimension.WORK_CENTER,), Period.WEEK)

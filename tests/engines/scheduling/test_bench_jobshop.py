@@ -1,6 +1,7 @@
 """The job-shop benchmark's parsing and its docs writer (the suite itself runs in `andon bench`)."""
 
 import pytest
+
 from benchmarks import jobshop
 from benchmarks.jobshop_instances import parse_orlib, to_problem
 
