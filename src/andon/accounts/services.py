@@ -1,10 +1,12 @@
 """Use cases of accounts: roles and API tokens."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 
 from andon.accounts.models import ApiToken, hash_token
 from andon.accounts.roles import ROLES
@@ -36,6 +38,28 @@ def create_token(user: Any, name: str) -> IssuedToken:
     )
     audit.record(user, "create", token, {"name": token.name})
     return IssuedToken(token, raw)
+
+
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def authenticate_token(raw_key: str) -> Any:
+    """The active user a bearer token acts as, or None; notes when the token was last used.
+
+    The last use is written at most once a minute per token: on SQLite every write takes the
+    database lock, and an integration may call many times a second.
+    """
+    found = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=hash_token(raw_key), revoked=False, user__is_active=True)
+        .first()
+    )
+    if found is None:
+        return None
+    now = timezone.now()
+    if found.last_used_at is None or now - found.last_used_at > LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
+    return found.user
 
 
 @transaction.atomic

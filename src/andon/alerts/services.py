@@ -305,12 +305,16 @@ def unread_count(user: Any) -> int:
     return Notification.objects.filter(user=user, read=False).count()
 
 
-def mark_read(user: Any, ids: list[int] | None = None) -> int:
-    """Mark the user's notifications read (all when `ids` is None). Personal, so not audited."""
+def mark_read(user: Any, ids: list[int] | None = None, alert: Alert | None = None) -> int:
+    """Mark the user's notifications read: all, those `ids`, or those about one `alert`.
+
+    Personal, so not audited."""
     with transaction.atomic():
         query = Notification.objects.filter(user=user, read=False)
         if ids is not None:
             query = query.filter(pk__in=ids)
+        if alert is not None:
+            query = query.filter(alert=alert)
         return query.update(read=True)
 
 

@@ -97,9 +97,8 @@ def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Alert.objects.select_related("rule", "assigned_to", "acknowledged_by", "resolved_by"),
         pk=pk,
     )
-    Notification.objects.filter(user_id=request.user.pk or 0, alert=alert, read=False).update(
-        read=True
-    )
+    if request.user.is_authenticated:
+        services.mark_read(request.user, alert=alert)
     return _alert_page(request, alert)
 
 
