@@ -81,3 +81,12 @@ def test_worksheet_export_drops_control_characters():
     data = xlsx_bytes([("items", ["sku", "name"], [["A-1", "Bolt\x1f M8"]])])
     sheet = openpyxl.load_workbook(io.BytesIO(data))["items"]
     assert sheet["B2"].value == "Bolt M8"
+
+
+@pytest.mark.django_db
+def test_only_the_deepest_matching_menu_entry_is_active(admin_user):
+    from andon.core.navigation import menu_for
+
+    menu = menu_for(admin_user, "/scheduling/gantt/")
+    active = [e["label"] for s in menu for e in s["entries"] if e["active"]]
+    assert active == ["Gantt"]

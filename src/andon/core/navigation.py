@@ -96,16 +96,27 @@ SECTIONS: tuple[NavSection, ...] = (
 
 
 def menu_for(user: Any, current_path: str) -> list[dict[str, Any]]:
-    """The sections and entries `user` may see, with the active entry marked."""
-    menu = []
+    """The sections and entries `user` may see, with the one active entry marked.
+
+    The active entry is the longest URL the current path starts with, so /scheduling/gantt/
+    lights Gantt, not also Schedule (/scheduling/).
+    """
+    menu: list[dict[str, Any]] = []
+    visible: list[dict[str, Any]] = []
     for section in SECTIONS:
-        entries = []
-        for entry in section.entries:
-            if not can(user, entry.capability):
-                continue
-            url = reverse(entry.url_name)
-            active = current_path.startswith(url) if url != "/" else current_path == "/"
-            entries.append({"label": entry.label, "url": url, "active": active})
+        entries: list[dict[str, Any]] = [
+            {"label": entry.label, "url": reverse(entry.url_name), "active": False}
+            for entry in section.entries
+            if can(user, entry.capability)
+        ]
         if entries:
             menu.append({"label": section.label, "entries": entries})
+            visible.extend(entries)
+    matches = [
+        entry
+        for entry in visible
+        if current_path.startswith(entry["url"]) and (entry["url"] != "/" or current_path == "/")
+    ]
+    if matches:
+        max(matches, key=lambda entry: len(entry["url"]))["active"] = True
     return menu
