@@ -67,7 +67,7 @@ def _delete_page(
         messages.success(request, f"Deleted {label}.")
         return redirect(done_url)
     return render(
-        request, "core/confirm_delete.html", {"object": instance, "cancel_url": cancel_url}
+        request, "core/record_delete.html", {"object": instance, "cancel_url": cancel_url}
     )
 
 
