@@ -16,11 +16,22 @@ from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from andon.core.detail import properties
 from andon.core.errors import DomainError
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+def properties(instance: models.Model) -> list[tuple[str, Any]]:
+    """A record's fields with their labels, choices shown by their display names."""
+    rows: list[tuple[str, Any]] = []
+    for field in instance._meta.concrete_fields:
+        if field.name == "id":
+            continue
+        display = getattr(instance, f"get_{field.name}_display", None)
+        value = display() if callable(display) else getattr(instance, field.name)
+        rows.append((str(field.verbose_name).capitalize(), value))
+    return rows
 
 
 def form_values(form: forms.ModelForm[Any], skip: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -123,7 +134,7 @@ def record_page(
     delete_url: str = "",
     related: list[dict[str, Any]] | None = None,
 ) -> HttpResponse:
-    """The plain property page of `andon.core.detail`, with edit and delete actions."""
+    """A record's fields as a property list, with edit and delete actions."""
     return render(
         request,
         "core/record_detail.html",
