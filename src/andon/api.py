@@ -97,6 +97,8 @@ def _mount() -> None:
     from andon.accounts.api import router as accounts_router
     from andon.alerts.api import router as alerts_router
     from andon.catalog.api import router as catalog_router
+    from andon.collaboration.api import router as collaboration_router
+    from andon.correspondence.api import router as correspondence_router
     from andon.inventory.api import router as inventory_router
     from andon.orders.api import router as orders_router
     from andon.partners.api import router as partners_router
@@ -121,6 +123,8 @@ def _mount() -> None:
     api.add_router("/", production_router)
     api.add_router("/", performance_router)
     api.add_router("/", alerts_router)
+    api.add_router("/", correspondence_router)
+    api.add_router("/", collaboration_router)
 
 
 _mount()

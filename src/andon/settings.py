@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "andon.production",
     "andon.performance",
     "andon.alerts",
+    "andon.correspondence",
+    "andon.collaboration",
     "andon.transfer",
     "andon.demo",
 ]

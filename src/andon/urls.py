@@ -18,6 +18,8 @@ urlpatterns = [
     path("production/", include("andon.production.urls")),
     path("performance/", include("andon.performance.urls")),
     path("alerts/", include("andon.alerts.urls")),
+    path("", include("andon.correspondence.urls")),
+    path("collaboration/", include("andon.collaboration.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
