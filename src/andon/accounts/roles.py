@@ -45,6 +45,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "maintenance.change": frozenset({MAINTENANCE}),
     "alerts.respond": frozenset({PLANNER, SUPERVISOR, OPERATOR, QUALITY, MAINTENANCE}),
     "alerts.manage": frozenset({PLANNER}),
+    "team.comment": frozenset({PLANNER, SUPERVISOR, OPERATOR, QUALITY, MAINTENANCE}),
+    "team.handover": frozenset({SUPERVISOR, OPERATOR, QUALITY, MAINTENANCE}),
     "accounts.manage": frozenset(),
 }
 
