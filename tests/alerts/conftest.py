@@ -1,11 +1,10 @@
-"""Fixtures of the alerts tests: rules, a real local SMTP server and a real local HTTP server.
+"""Fixtures of the alerts tests: rules and a real local HTTP server (SMTP is in tests/conftest.py).
 
-Both servers listen on 127.0.0.1 on a free port and record what they receive; the HTTP server
+The server listens on 127.0.0.1 on a free port and record what they receive; it
 can answer 200, fail with 500, or hang, so retries and timeouts are exercised for real.
 """
 
 import datetime as dt
-import socket
 import threading
 import time
 import uuid
@@ -51,39 +50,6 @@ def downtime(work_center):
         )
 
     return record
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server(settings):
-    """A real SMTP server on localhost; Django's SMTP backend is pointed at it."""
-    from aiosmtpd.controller import Controller
-
-    class Inbox:
-        def __init__(self):
-            self.messages = []
-
-        async def handle_DATA(self, server, session, envelope):
-            self.messages.append(envelope)
-            return "250 OK"
-
-    handler = Inbox()
-    port = _free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = port
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_HOST_USER = ""
-    settings.EMAIL_HOST_PASSWORD = ""
-    yield handler
-    controller.stop()
 
 
 class Receiver:
