@@ -1,6 +1,6 @@
 """Fixtures of the alerts tests: rules and a real local HTTP server (SMTP is in tests/conftest.py).
 
-The server listens on 127.0.0.1 on a free port and record what they receive; it
+The server listens on 127.0.0.1 on a free port and records what it receives; it
 can answer 200, fail with 500, or hang, so retries and timeouts are exercised for real.
 """
 
