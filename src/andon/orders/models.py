@@ -110,6 +110,16 @@ class PurchaseOrderLine(models.Model):
     received_quantity = fields.quantity(default=Decimal("0"))
     due_date = models.DateField(db_index=True)
     unit_price = fields.money(null=True, blank=True)
+    # The due date is what MRP expects: as asked, or as the supplier confirmed. The date asked
+    # for is kept beside it, so the buyer still sees it when the supplier confirms another.
+    requested_date = models.DateField(
+        null=True, blank=True, help_text="The date first asked of the supplier."
+    )
+    confirmed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the supplier confirmed this line's date and quantity.",
+    )
 
     class Meta:
         ordering = ["due_date", "order__number", "line"]
