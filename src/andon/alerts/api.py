@@ -176,11 +176,21 @@ def create_rule(request: HttpRequest, payload: RuleIn) -> Status[AlertRule]:
 
 class NotificationOut(Schema):
     id: int
-    alert_id: int
+    kind: str
+    alert_id: int | None
+    url: str = Field(description="Where the entry leads: the alert's page or the record.")
     event: str
     message: str
     created_at: dt.datetime
     read: bool
+
+    @staticmethod
+    def resolve_url(obj: Notification) -> str:
+        return obj.link
+
+
+class NotificationFilter(Schema):
+    kind: Notification.Kind | None = Field(None, description="Only alerts, or only mentions.")
 
 
 class CountOut(Schema):
@@ -195,9 +205,14 @@ class ReadIn(Schema):
 
 @router.get("/notifications", response=list[NotificationOut], summary="My inbox")
 @paginate(Pagination)
-def list_notifications(request: HttpRequest) -> QuerySet[Notification]:
+def list_notifications(
+    request: HttpRequest, filters: Query[NotificationFilter]
+) -> QuerySet[Notification]:
     require(request, "view")
-    return Notification.objects.filter(user_id=request.user.pk or 0).order_by("-created_at", "-id")
+    query = Notification.objects.filter(user_id=request.user.pk or 0)
+    if filters.kind:
+        query = query.filter(kind=filters.kind)
+    return query.order_by("-created_at", "-id")
 
 
 @router.get("/notifications/count", response=CountOut, summary="Unread count (top-bar badge)")

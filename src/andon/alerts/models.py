@@ -15,6 +15,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from andon.accounts.roles import ROLES
 
@@ -122,12 +123,24 @@ class Alert(models.Model):
 
 
 class Notification(models.Model):
-    """One inbox entry: what happened to which alert, for one user, read or not."""
+    """One inbox entry for one user, read or not: an alert event, or a colleague's @mention.
+
+    The inbox is the one place a person looks for what needs them, so other contexts write here
+    too: an entry of another kind has no alert and carries the `url` of the record it is about.
+    """
+
+    class Kind(models.TextChoices):
+        ALERT = "alert", "Alert"
+        MENTION = "mention", "Mention"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alert_notifications"
     )
-    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.ALERT)
+    alert = models.ForeignKey(
+        Alert, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+    url = models.CharField(max_length=300, blank=True, help_text="The record it is about.")
     event = models.CharField(max_length=20)
     message = models.CharField(max_length=300)
     created_at = models.DateTimeField(db_index=True)
@@ -136,9 +149,22 @@ class Notification(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["user", "read"], name="notification_user_read_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="alert", alert__isnull=False) | ~Q(kind="alert"),
+                name="alert_notification_has_alert",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.message
+
+    @property
+    def link(self) -> str:
+        """Where the inbox entry leads: the alert's page, or the record it was written about."""
+        if self.alert_id is not None:
+            return reverse("alerts:alert-detail", args=[self.alert_id])
+        return self.url
 
 
 class Subscription(models.Model):

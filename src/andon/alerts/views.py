@@ -127,15 +127,27 @@ def alert_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 # --- inbox --------------------------------------------------------------------------------------
 
 
+INBOX_TABS = (("", "All"), ("alert", "Alerts"), ("mention", "Mentions"))
+
+
 @requires("view")
 def inbox(request: HttpRequest) -> HttpResponse:
-    entries = Notification.objects.filter(user_id=request.user.pk or 0).select_related("alert")[
-        :100
-    ]
+    """Alert events and @mentions together, newest first; `?kind=` shows one kind only."""
+    kind = request.GET.get("kind", "")
+    if kind not in Notification.Kind.values:
+        kind = ""
+    entries = Notification.objects.filter(user_id=request.user.pk or 0).select_related("alert")
+    if kind:
+        entries = entries.filter(kind=kind)
     return render(
         request,
         "alerts/inbox.html",
-        {"entries": entries, "unread": services.unread_count(request.user)},
+        {
+            "entries": entries[:100],
+            "unread": services.unread_count(request.user),
+            "kind": kind,
+            "tabs": INBOX_TABS,
+        },
     )
 
 
