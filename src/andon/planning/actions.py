@@ -24,6 +24,7 @@ from andon.core.errors import Conflict, ValidationFailed
 from andon.inventory.services import check_quantity
 from andon.orders import services as orders
 from andon.partners.models import Supplier
+from andon.planning.lots import LotError, lots
 from andon.planning.models import CurrentPlan, PlannedOrder
 from andon.plant.models import Location
 from andon.production import services as production
@@ -117,6 +118,21 @@ def _default_location() -> Location:
     return location
 
 
+def _lots(found: Sequence[PlannedOrder]) -> dict[int, list[Decimal]]:
+    """Each order's lots, refusing the batch on the first order that cannot be cut into lots."""
+    out: dict[int, list[Decimal]] = {}
+    for order in found:
+        try:
+            out[order.pk] = lots(order.item, order.quantity)
+        except LotError as exc:
+            raise ValidationFailed(
+                f"Planned order #{order.number} ({order.item.sku}) cannot be split into lots: "
+                f"{exc}. Edit its quantity or the item's lot sizes first.",
+                code="bad_lots",
+            ) from exc
+    return out
+
+
 @transaction.atomic
 def convert_orders(
     user: Any,
@@ -128,8 +144,11 @@ def convert_orders(
 ) -> dict[str, list[str]]:
     """Turn planned orders into work orders (make) and purchase orders (buy), all or nothing.
 
-    Bought orders are grouped by their supplier into one purchase order each, one line per
-    planned order. Returns {"work_orders": numbers, "purchase_orders": numbers}.
+    An order above its item's maximum lot (min/max rule) becomes one work order or purchase
+    order line per lot, each of at most the maximum. Bought orders are grouped by their supplier
+    into one purchase order each. Every work order carries the planned order's reference, and the
+    planned order lists what it became. Returns {"work_orders": numbers, "purchase_orders":
+    numbers, "split": "#number (SKU) into N lots" for each order that was split}.
     """
     found = _locked(ids)
     no_supplier = [o for o in found if o.kind == PlannedOrder.Kind.BUY and o.supplier is None]
@@ -139,23 +158,27 @@ def convert_orders(
             f"Planned order {names} has no preferred supplier: give the item one first.",
             code="no_supplier",
         )
+    quantities = _lots(found)
     made: list[str] = []
     makes = [o for o in found if o.kind == PlannedOrder.Kind.MAKE]
     if makes:
         supply = supply_location or _default_location()
         output = output_location or supply
     for order in makes:
-        work = production.create_work_order(
-            user,
-            item=order.item,
-            quantity=order.quantity,
-            due_date=order.due_date,
-            supply_location=supply,
-            output_location=output,
-            planned_order_ref=reference(order),
-        )
-        made.append(work.number)
-        _converted(user, order, work.number)
+        numbers = []
+        for quantity in quantities[order.pk]:
+            work = production.create_work_order(
+                user,
+                item=order.item,
+                quantity=quantity,
+                due_date=order.due_date,
+                supply_location=supply,
+                output_location=output,
+                planned_order_ref=reference(order),
+            )
+            numbers.append(work.number)
+        made += numbers
+        _converted(user, order, numbers)
     by_supplier: dict[int, list[PlannedOrder]] = defaultdict(list)
     suppliers: dict[int, Supplier] = {}
     for order in found:
@@ -169,20 +192,30 @@ def convert_orders(
             supplier=suppliers[supplier_id],
             order_date=order_date or timezone.localdate(),
             lines=[
-                orders.LineInput(item=o.item, quantity=o.quantity, due_date=o.due_date)
+                orders.LineInput(item=o.item, quantity=quantity, due_date=o.due_date)
                 for o in group
+                for quantity in quantities[o.pk]
             ],
         )
-        lines = dict(purchase.lines.order_by("line").values_list("line", "item_id").iterator())
-        for line, order in zip(sorted(lines), group, strict=True):
-            _converted(user, order, f"{purchase.number}/{line}")
+        line_numbers = iter(sorted(purchase.lines.values_list("line", flat=True)))
+        for order in group:
+            lines = [next(line_numbers) for _ in quantities[order.pk]]
+            _converted(user, order, [f"{purchase.number}/{line}" for line in lines])
         bought.append(purchase.number)
-    return {"work_orders": made, "purchase_orders": bought}
+    split = [
+        f"#{o.number} ({o.item.sku}) into {len(quantities[o.pk])} lots"
+        for o in found
+        if len(quantities[o.pk]) > 1
+    ]
+    return {"work_orders": made, "purchase_orders": bought, "split": split}
 
 
-def _converted(user: Any, order: PlannedOrder, ref: str) -> None:
-    order.converted_ref = ref[:60]
+def _converted(user: Any, order: PlannedOrder, refs: list[str]) -> None:
+    """Mark the order converted; the field shows what fits, the audit keeps every reference."""
+    full = ", ".join(refs)
+    shown = full if len(full) <= 60 else f"{refs[0]} and {len(refs) - 1} more"
+    order.converted_ref = shown
     order.firm = True
     order.firm_reference = reference(order)
     order.save(update_fields=["converted_ref", "firm", "firm_reference"])
-    audit.record(user, "update", order, {"converted_ref": ["", ref]})
+    audit.record(user, "update", order, {"converted_ref": ["", full]})

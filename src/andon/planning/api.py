@@ -106,6 +106,9 @@ class ConvertIn(IdsIn):
 class ConvertOut(Schema):
     work_orders: list[str]
     purchase_orders: list[str]
+    split: list[str] = Field(
+        default_factory=list, description="Orders above their item's maximum lot, split in lots."
+    )
 
 
 class RunIn(Schema):

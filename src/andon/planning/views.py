@@ -73,12 +73,13 @@ def order_action(request: HttpRequest) -> HttpResponse:
     try:
         if request.POST.get("action") == "convert":
             made = actions.convert_orders(request.user, ids)
+            split = f" Split into lots: {'; '.join(made['split'])}." if made["split"] else ""
             messages.success(
                 request,
                 f"Converted {len(ids)} planned order(s): "
                 f"{len(made['work_orders'])} work order(s), "
                 f"{len(made['purchase_orders'])} purchase order(s) "
-                f"{', '.join(made['purchase_orders'])}.",
+                f"{', '.join(made['purchase_orders'])}.{split}",
             )
         else:
             actions.firm_orders(request.user, ids)
