@@ -3,6 +3,13 @@
 Items are generated level by level, top-down, and a BOM line only ever points from a level to a
 deeper one, so the structure cannot contain a cycle however large it is. Every made item on a
 level below the top is used by at least one parent, so no made item is an orphan.
+
+Dependent demand must stay plausible at every level, also ten levels down: an item's requirement
+is its parents' requirement times the quantity per, summed over its parents. So most made
+components go in once per parent, and a made item has on average `COMMONALITY` parents (some are
+shared across products, most are not); bought parts come by the piece (bolts a few), materials
+in fractions of their unit (kg of bar, m of pipe). Finished-goods-only items (crates, nameplates,
+paint, motors) are never buried in sub-assemblies.
 """
 
 import random
@@ -24,8 +31,9 @@ from andon.demo.vocabulary import FAMILIES, BuyTemplate, Family
 if TYPE_CHECKING:
     from andon.demo.generator import Context
 
-ONE = Decimal("1")
 SETUP_LOT = 20  # spread setup over a typical batch when rolling up standard costs
+COMMONALITY = 1.15  # average number of parents of a made item below the top level
+FINISHED_ONLY = frozenset({"Crate", "Nameplate", "Paint", "Motor"})
 COST_CAP = Decimal("250000")
 
 
@@ -287,7 +295,12 @@ def build_catalog(plant: DemoPlant, ctx: "Context") -> None:
     for item, template in bought:
         pool[template.group].append(item.sku)
         group_of[item.sku] = template.group
-    fittings = [item.sku for item, _ in bought if item.kind != "raw"]
+    # What assemblies are put together with: bearings, seals, fasteners, grease, cable.
+    fittings = [
+        item.sku
+        for item, template in bought
+        if item.kind != "raw" and template.group not in FINISHED_ONLY
+    ]
     by_kind: dict[str, list[str]] = defaultdict(list)
     for center in plant.work_centers:
         by_kind[center.kind].append(center.code)
@@ -331,7 +344,9 @@ def build_catalog(plant: DemoPlant, ctx: "Context") -> None:
                 raw = rng.choice(_matching_raw(item.name, pool[group], name_of))
                 bom.add(item.sku, raw, _qty(rng, low, high, places), scrap)
                 if rng.random() < 0.3:
-                    bom.add(item.sku, rng.choice(fittings), ONE)
+                    fitting = rng.choice(fittings)
+                    low, high, places = vocabulary.BOM_QUANTITY[group_of[fitting]]
+                    bom.add(item.sku, fitting, _qty(rng, low, high, places))
                 continue
             if level == 0:
                 wanted = (
@@ -389,12 +404,19 @@ def _link_made(
     children_by_family: dict[str, list[ItemSpec]] = defaultdict(list)
     for child in children:
         children_by_family[child.family].append(child)
-    for parent in parents:
+    # Shared components beyond one parent per child: a budget, so that the requirement of an
+    # item does not multiply by the number of its parents on every level.
+    budget = round((COMMONALITY - 1) * len(children))
+    order = parents[:]
+    rng.shuffle(order)
+    for parent in order:
+        if budget <= 0:
+            break
         target = rng.randint(*per_parent)
         same = children_by_family.get(parent.family) or children
         made = [c for c in bom.children[parent.sku] if c[:2] not in {"RM", "PP", "CS"}]
         attempts = 0
-        while len(made) < target and attempts < 4 * target:
+        while len(made) < target and attempts < 4 * target and budget > 0:
             attempts += 1
             # Now and then a component skips a level, as real structures do.
             source = skip_level if skip_level and rng.random() < 0.1 else same
@@ -406,6 +428,7 @@ def _link_made(
                 operation=sequences[parent.sku].get("assy"),
             ):
                 made.append(child.sku)
+                budget -= 1
 
 
 def _use_every_bought_item(
@@ -422,7 +445,12 @@ def _use_every_bought_item(
     for item, template in bought:
         if item.sku in used:
             continue
-        parent = rng.choice(parts if template.kind == "raw" else assemblies)
+        if template.kind == "raw":
+            parent = rng.choice(parts)
+        elif template.group in FINISHED_ONLY:
+            parent = rng.choice(levels[0])
+        else:
+            parent = rng.choice(assemblies)
         low, high, places = vocabulary.BOM_QUANTITY[template.group]
         bom.add(
             parent.sku,
@@ -433,7 +461,8 @@ def _use_every_bought_item(
 
 
 def _made_quantity(rng: random.Random) -> Decimal:
-    return Decimal(rng.choices((1, 2, 4), weights=(80, 15, 5))[0])
+    """Mostly one per parent; now and then a pair (two bearing covers) or four (frame rails)."""
+    return Decimal(rng.choices((1, 2, 4), weights=(88, 10, 2))[0])
 
 
 def _roll_up_costs(plant: DemoPlant, levels: list[list[ItemSpec]], bought: list[ItemSpec]) -> None:

@@ -136,15 +136,17 @@ BUY_TEMPLATES: tuple[BuyTemplate, ...] = (
                 (("stainless", "aluminium"), ("CE", "ATEX")), (1, 4)),
 )
 
-# How much of a bought group one parent needs: (low, high, decimals); pcs are whole numbers.
+# How much of a bought group one parent needs, in the item's unit: (low, high, decimals); pieces
+# are whole numbers, materials come in fractions (kg of bar or sheet, m of pipe or cable).
 BOM_QUANTITY: dict[str, tuple[float, float, int]] = {
-    "Steel bar": (0.5, 25, 3), "Casting": (1, 1, 0), "Steel sheet": (2, 60, 2),
-    "Steel pipe": (0.3, 3, 2), "Bearing": (1, 2, 0), "Mechanical seal": (1, 1, 0),
-    "O-ring": (1, 4, 0), "Bolt": (4, 16, 0), "Nut": (4, 16, 0), "Motor": (1, 1, 0),
-    "Gasket": (1, 2, 0), "Cable": (1.5, 10, 1), "Gauge": (1, 2, 0), "Paint": (0.2, 2.5, 2),
-    "Welding wire": (0.1, 1.5, 2), "Grease": (5, 80, 0), "Crate": (1, 1, 0),
+    "Steel bar": (0.3, 8, 2), "Casting": (1, 1, 0), "Steel sheet": (1.5, 24, 1),
+    "Steel pipe": (0.25, 2.5, 2), "Bearing": (1, 2, 0), "Mechanical seal": (1, 1, 0),
+    "O-ring": (1, 4, 0), "Bolt": (4, 12, 0), "Nut": (4, 12, 0), "Motor": (1, 1, 0),
+    "Gasket": (1, 2, 0), "Cable": (1.5, 8, 1), "Gauge": (1, 1, 0), "Paint": (0.2, 2.5, 2),
+    "Welding wire": (0.05, 0.6, 2), "Grease": (5, 60, 0), "Crate": (1, 1, 0),
     "Nameplate": (1, 1, 0),
 }
+
 
 # Which raw material a machined or fabricated part is made from, by a word in its name.
 RAW_FOR_PART = (
