@@ -73,3 +73,23 @@ def report(work_center):
         )
 
     return make
+
+
+@pytest.fixture
+def make_rule_alert(work_center):
+    """An open machine-down alert about the line's work center."""
+    from django.utils import timezone
+
+    from andon.alerts import services as alerts
+    from andon.alerts.models import Alert
+
+    rule = alerts.create_rule(None, {"name": "down", "kind": "machine_down"})
+    now = timezone.now()
+    return Alert.objects.create(
+        rule=rule,
+        subject_key=f"work_center:{work_center.pk}",
+        severity="critical",
+        title="CNC1 down since 10:05",
+        raised_at=now,
+        updated_at=now,
+    )

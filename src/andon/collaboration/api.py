@@ -5,8 +5,6 @@ services. A record is named by its key (`sales-order`, `purchase-order`, `work-o
 `work-center`, `alert`) and id.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Literal

@@ -138,8 +138,8 @@ def _prefill(
             {
                 "work_center": r.code,
                 "name": r.name,
-                "good": r.good.normalize(),
-                "scrap": r.scrap.normalize(),
+                "good": shiftdata.plain(r.good),
+                "scrap": shiftdata.plain(r.scrap),
                 "target": "",
             }
             for r in rows

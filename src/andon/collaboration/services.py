@@ -256,9 +256,9 @@ def _output(
             {
                 "work_center": row.work_center,
                 "name": names[row.work_center],
-                "good": str((good or Decimal(0)).normalize()),
-                "scrap": str((scrap or Decimal(0)).normalize()),
-                "target": None if target is None else str(target.normalize()),
+                "good": shiftdata.plain(good or Decimal(0)),
+                "scrap": shiftdata.plain(scrap or Decimal(0)),
+                "target": None if target is None else shiftdata.plain(target),
             }
         )
     return out

@@ -24,6 +24,11 @@ from andon.production.models import ProductionEvent, WorkOrderOperation
 ZERO = Decimal("0")
 
 
+def plain(number: Decimal) -> str:
+    """A quantity as people write it: 40, 2.5 (never 4E+1 or 40.0000)."""
+    return format(number.normalize(), "f")
+
+
 def lines() -> list[str]:
     """The production lines: the distinct non-empty `line` of active work centers."""
     found = (
@@ -81,15 +86,6 @@ class OutputRow:
     name: str
     good: Decimal = ZERO
     scrap: Decimal = ZERO
-
-    def as_json(self, target: Decimal | None = None) -> dict[str, Any]:
-        return {
-            "work_center": self.code,
-            "name": self.name,
-            "good": str(self.good.normalize()),
-            "scrap": str(self.scrap.normalize()),
-            "target": None if target is None else str(target.normalize()),
-        }
 
 
 def output(line: str, shift: Shift, day: dt.date, now: dt.datetime) -> list[OutputRow]:
