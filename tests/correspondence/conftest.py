@@ -121,3 +121,9 @@ def token_in(message: Message) -> str:
     found = LINK.search(text_of(message))
     assert found, "no confirmation link in the letter"
     return found.group(1)
+
+
+def sent_token(send, order, smtp_server) -> str:
+    """Send `order` and return the token of the link in the letter that arrived."""
+    send(order)
+    return token_in(parse(smtp_server.messages[-1]))

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from andon.correspondence.models import ConfirmationRequest, Letter
 from andon.orders.models import PurchaseOrder, PurchaseOrderLine
-from tests.correspondence.conftest import parse, pdf_of, text_of, token_in
+from tests.correspondence.conftest import parse, pdf_of, sent_token, text_of, token_in
 
 
 def _answer(client, token, lines, **extra):
@@ -77,7 +77,8 @@ def test_sent_confirmed_once_and_planned_with(
     purchase_order.refresh_from_db()
     assert purchase_order.status == PurchaseOrder.Status.CONFIRMED
     request = ConfirmationRequest.objects.get(letter=letter)
-    assert request.changed and request.later
+    assert request.changed
+    assert request.later
     assert request.answered_by == "Sam Supplier"
     assert request.comment == "Plate mill shut for maintenance."
 
@@ -90,8 +91,10 @@ def test_sent_confirmed_once_and_planned_with(
     assert _receipts(today)["PO-100/1"] == (later, 40.0)
 
 
-def test_a_proposed_smaller_quantity_is_what_mrp_expects(purchase_order, send, smtp_server, client, today):
-    token = token_in(parse(send(purchase_order) and smtp_server.messages[0]))
+def test_a_proposed_smaller_quantity_is_what_mrp_expects(
+    purchase_order, send, smtp_server, client, today
+):
+    token = sent_token(send, purchase_order, smtp_server)
     day = (today + dt.timedelta(days=7)).isoformat()
     bolts = (today + dt.timedelta(days=10)).isoformat()
     assert _answer(client, token, {1: (day, "30"), 2: (bolts, "500")}).status_code == 200
@@ -132,7 +135,7 @@ def test_the_link_lifetime_is_configurable(purchase_order, send, smtp_server, se
 def test_bad_answers_show_the_form_again_and_change_nothing(
     purchase_order, send, smtp_server, client, today, date, quantity, message
 ):
-    token = token_in(parse(send(purchase_order) and smtp_server.messages[0]))
+    token = sent_token(send, purchase_order, smtp_server)
     ok = (today + dt.timedelta(days=8)).isoformat()
     typed = {"PAST": (today - dt.timedelta(days=1)).isoformat(), "OK": ok}.get(date, date)
     page = _answer(client, token, {1: (typed, quantity), 2: (ok, "500")})
@@ -154,7 +157,7 @@ def test_bad_answers_show_the_form_again_and_change_nothing(
 
 
 def test_a_comment_too_long_is_refused(purchase_order, send, smtp_server, client, today):
-    token = token_in(parse(send(purchase_order) and smtp_server.messages[0]))
+    token = sent_token(send, purchase_order, smtp_server)
     ok = (today + dt.timedelta(days=8)).isoformat()
     page = _answer(client, token, {1: (ok, "40"), 2: (ok, "500")}, comment="x" * 2001)
     assert page.status_code == 400
@@ -165,9 +168,7 @@ def test_a_comment_too_long_is_refused(purchase_order, send, smtp_server, client
     "token",
     ["not-a-real-token-but-long-enough-to-look-like-one-1234", "short", "a/b", "x" * 300],
 )
-def test_unknown_or_tampered_links_are_refused(
-    purchase_order, send, smtp_server, client, token
-):
+def test_unknown_or_tampered_links_are_refused(purchase_order, send, smtp_server, client, token):
     send(purchase_order)
     page = client.get(f"/supplier/{token}/")
     assert page.status_code == 404
@@ -175,7 +176,7 @@ def test_unknown_or_tampered_links_are_refused(
 
 
 def test_a_changed_character_is_an_unknown_link(purchase_order, send, smtp_server, client, today):
-    token = token_in(parse(send(purchase_order) and smtp_server.messages[0]))
+    token = sent_token(send, purchase_order, smtp_server)
     tampered = token[:-1] + ("A" if token[-1] != "A" else "B")
     ok = (today + dt.timedelta(days=8)).isoformat()
     page = _answer(client, tampered, {1: (ok, "40"), 2: (ok, "500")})
@@ -196,7 +197,9 @@ def test_an_expired_link_changes_nothing(purchase_order, send, smtp_server, clie
     assert PurchaseOrderLine.objects.filter(confirmed_at__isnull=False).count() == 0
 
 
-def test_sending_again_supersedes_the_earlier_link(purchase_order, send, smtp_server, client, today):
+def test_sending_again_supersedes_the_earlier_link(
+    purchase_order, send, smtp_server, client, today
+):
     send(purchase_order)
     send(purchase_order)
     first, second = (token_in(parse(m)) for m in smtp_server.messages)
@@ -210,7 +213,7 @@ def test_sending_again_supersedes_the_earlier_link(purchase_order, send, smtp_se
 def test_a_cancelled_order_cannot_be_confirmed(purchase_order, send, smtp_server, client, buyer):
     from andon.orders import services
 
-    token = token_in(parse(send(purchase_order) and smtp_server.messages[0]))
+    token = sent_token(send, purchase_order, smtp_server)
     services.cancel_purchase_order(buyer, purchase_order)
     page = client.get(f"/supplier/{token}/")
     assert page.status_code == 410
@@ -218,7 +221,7 @@ def test_a_cancelled_order_cannot_be_confirmed(purchase_order, send, smtp_server
 
 
 def test_a_logged_in_user_sees_the_same_plain_page(purchase_order, send, smtp_server, buyer_client):
-    token = token_in(parse(send(purchase_order) and smtp_server.messages[0]))
+    token = sent_token(send, purchase_order, smtp_server)
     page = buyer_client.get(f"/supplier/{token}/")
     assert page.status_code == 200
     assert b"Log out" not in page.content

@@ -134,6 +134,11 @@ class LetterLine(models.Model):
         return self.answered_date is not None and self.answered_date > self.date
 
     @property
+    def answer_days(self) -> int:
+        """How many days later (negative: earlier) the supplier answered than asked."""
+        return (self.answered_date - self.date).days if self.answered_date else 0
+
+    @property
     def days_moved(self) -> int:
         """For revised dates: how many days later (negative: earlier) than told before."""
         return (self.date - self.previous_date).days if self.previous_date else 0
