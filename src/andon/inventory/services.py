@@ -79,7 +79,7 @@ def check_quantity(item: Item, quantity: Decimal, *, what: str = "Quantity") -> 
         )
 
 
-def _check_lot(item: Item, lot: Lot | None) -> None:
+def check_lot(item: Item, lot: Lot | None) -> None:
     if item.lot_tracked and lot is None:
         raise ValidationFailed(
             f"{item.sku} is lot-tracked: say which lot.",
@@ -171,7 +171,7 @@ def post_move(
     if client_id and len(client_id) > 64:
         raise ValidationFailed("client_id is longer than 64 characters.", code="invalid_client_id")
     check_quantity(item, abs(qty))
-    _check_lot(item, lot)
+    check_lot(item, lot)
     with transaction.atomic():
         balance = _locked_balance(item, location, lot)
         new_quantity = balance.quantity + qty
@@ -462,7 +462,7 @@ def cycle_count(
     if qty < 0:
         raise ValidationFailed("A counted quantity cannot be negative.", code="invalid_quantity")
     check_quantity(item, qty, what="Counted quantity")
-    _check_lot(item, lot)
+    check_lot(item, lot)
     balance = _locked_balance(item, location, lot)
     difference = qty - balance.quantity
     if difference == 0:
@@ -539,7 +539,7 @@ def load_opening_balances(
             if qty < 0:
                 raise ValidationFailed("An opening balance cannot be negative.")
             check_quantity(row.item, qty)
-            _check_lot(row.item, row.lot)
+            check_lot(row.item, row.lot)
         except ValidationFailed as exc:
             problems.append(Problem(message=exc.detail, row=number))
             continue
