@@ -63,8 +63,8 @@ class ConfirmationOut(Schema):
 
 class LetterOut(Schema):
     id: int
-    kind: Letter.Kind
-    state: Letter.State
+    kind: str = Field(description="purchase_order, order_confirmation, revised_date, shipped.")
+    state: str = Field(description="queued, sending, sent, failed.")
     purchase_order: str | None
     sales_order: str | None
     recipient: str
@@ -100,9 +100,13 @@ class LetterOut(Schema):
         return getattr(obj, "confirmation", None)
 
 
+LetterKind = Literal["purchase_order", "order_confirmation", "revised_date", "shipped"]
+LetterState = Literal["queued", "sending", "sent", "failed"]
+
+
 class LetterFilter(Schema):
-    kind: Letter.Kind | None = None
-    state: Letter.State | None = None
+    kind: LetterKind | None = None
+    state: LetterState | None = None
     order: str | None = Field(None, description="Purchase or sales order number.")
 
 
