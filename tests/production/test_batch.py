@@ -1,0 +1,132 @@
+"""A batch of events is posted as one unit of work: what it writes must equal posting each event on
+its own, a refused event must leave no trace even when it came between accepted ones, and stock
+read without its lock must be checked against what is there when written."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import transaction
+
+from andon.inventory.models import StockBalance, StockMove
+from andon.production.batch import Stock, StockRace
+from andon.production.events import EventInput, record_batch
+from andon.production.models import LotLink, ProductionEvent, WorkOrderOperation
+from tests.production.conftest import at
+
+
+def shaft_walk(number: str, prefix: str) -> list[EventInput]:
+    """Start, four reports of one shaft each (1.5 kg steel backflushed each), a pause, resume."""
+    events = [EventInput(f"{prefix}-start", "start", at(0), number, 10)]
+    for n in range(4):
+        events.append(EventInput(f"{prefix}-r{n}", "report", at(5 + n), number, 10, quantity="1"))
+    events.append(EventInput(f"{prefix}-p", "pause", at(20), number, 10, reason="BREAK"))
+    events.append(EventInput(f"{prefix}-q", "resume", at(25), number, 10))
+    return events
+
+
+def state_of(number: str) -> dict:
+    op = WorkOrderOperation.objects.get(work_order__number=number)
+    return {
+        "op": (op.status, op.good_quantity, op.delay_seconds, op.processing_seconds),
+        "moves": sorted(
+            (m.kind, m.item.sku, m.lot.code if m.lot else "", m.quantity)
+            for m in StockMove.objects.filter(reference=number)
+        ),
+        "links": sorted(
+            (link.component_lot.code, link.quantity)
+            for link in LotLink.objects.filter(work_order__number=number)
+        ),
+    }
+
+
+@pytest.mark.parametrize("size", [1, 3, 7])
+def test_batch_size_does_not_change_what_is_written(released, supervisor, size):
+    order = released("SHAFT", 4)
+    events = shaft_walk(order.number, "w")
+    for start in range(0, len(events), size):
+        results = record_batch(supervisor, events[start : start + size])
+        assert all(r.status == "accepted" for r in results), results
+    written = state_of(order.number)
+    # 4 x 1.5 kg of steel, first in first out: all 6 kg from the older lot S1.
+    assert written["op"][:2] == ("running", Decimal("4"))
+    assert written["links"] == [("S1", Decimal("1.5"))] * 4
+    backflushed = [m for m in written["moves"] if m[0] == "backflush"]
+    assert sum(m[3] for m in backflushed) == Decimal("-6")
+    received = [m for m in written["moves"] if m[0] == "production"]
+    assert [m[3] for m in received] == [Decimal("1")] * 4
+
+
+def test_a_report_short_of_stock_is_refused_whole_and_the_rest_goes_on(
+    new_order, supervisor, plant, warehouse
+):
+    from andon.production import services
+
+    order = services.release(supervisor, new_order("SHAFT", 20), allow_shortage=True)
+    steel = plant["steel"]
+    before = dict(
+        StockBalance.objects.filter(item=steel).values_list("lot__code", "quantity")
+    )  # S1 10 kg, S2 10 kg
+    results = record_batch(
+        supervisor,
+        [
+            EventInput("s-1", "start", at(0), order.number, 10),
+            EventInput("s-2", "report", at(1), order.number, 10, quantity="10"),  # 15 kg
+            EventInput("s-3", "report", at(2), order.number, 10, quantity="4"),  # 6 kg more: short
+            EventInput("s-4", "report", at(3), order.number, 10, quantity="3"),  # 4.5 kg: fits
+        ],
+    )
+    assert [r.status for r in results] == ["accepted", "accepted", "rejected", "accepted"]
+    assert results[2].code == "insufficient_stock"
+    assert "STEEL" in results[2].detail
+    after = dict(StockBalance.objects.filter(item=steel).values_list("lot__code", "quantity"))
+    assert sum(before.values()) - sum(after.values()) == Decimal("19.5")
+    assert after == {"S1": Decimal("0"), "S2": Decimal("0.5")}
+    assert not ProductionEvent.objects.filter(client_id="s-3").exists()
+    assert WorkOrderOperation.objects.get(work_order=order).good_quantity == 13
+    assert not StockMove.objects.filter(client_id__contains=f"pe{results[2].event_id}/").exists()
+
+
+def test_an_id_twice_in_one_batch_is_recorded_once(released, supervisor):
+    order = released("SHAFT", 4)
+    twice = EventInput("d-1", "report", at(5), order.number, 10, quantity="1")
+    results = record_batch(
+        supervisor, [EventInput("d-0", "start", at(0), order.number, 10), twice, twice]
+    )
+    assert [r.status for r in results] == ["accepted", "accepted", "duplicate"]
+    assert results[2].event_id == results[1].event_id
+    assert WorkOrderOperation.objects.get(work_order=order).good_quantity == 1
+
+
+@pytest.fixture
+def bolts(plant, warehouse):
+    return StockBalance.objects.get(item=plant["bolt"], location=warehouse)
+
+
+def test_stock_read_unlocked_adds_its_difference_to_what_is_there_now(plant, warehouse, bolts):
+    with transaction.atomic():
+        stock = Stock()
+        balance = stock.get(plant["bolt"], warehouse, None)
+        assert balance.quantity == 100
+        # Another batch takes 30 bolts after this one read the balance.
+        StockBalance.objects.filter(pk=bolts.pk).update(quantity=70)
+        balance.quantity -= 40
+        balance.changed = True
+        stock.write(negative_allowed=set())
+    bolts.refresh_from_db()
+    assert bolts.quantity == 30  # both takes count: 100 - 30 - 40
+
+
+def test_stock_that_moved_too_far_under_the_batch_is_a_race(plant, warehouse, bolts):
+    def post() -> None:
+        with transaction.atomic():
+            stock = Stock()
+            balance = stock.get(plant["bolt"], warehouse, None)
+            StockBalance.objects.filter(pk=bolts.pk).update(quantity=20)
+            balance.quantity -= 40  # fine against the 100 read, 20 short against what is there
+            balance.changed = True
+            stock.write(negative_allowed=set())
+
+    with pytest.raises(StockRace):
+        post()
+    bolts.refresh_from_db()
+    assert bolts.quantity == 100  # the transaction rolled back: nothing half-written
