@@ -103,3 +103,65 @@ def test_history_reads_like_a_plant_a_manager_knows(small_plant, today):
     assert max(breakdowns, key=breakdowns.__getitem__) == "HYDRAULICS"
     worst, second = sorted(per_machine.values(), reverse=True)[:2]
     assert worst >= 1.5 * second  # and its breakdowns last longer
+
+
+def _blocks(plant, today):
+    """Each work center's working intervals and the block (no gap above an hour) of each."""
+    from andon.demo.history import _Shifts
+
+    by_calendar = _intervals(plant, today - dt.timedelta(days=60), today)
+    return {w.code: _Shifts(by_calendar[w.calendar]) for w in plant.work_centers}
+
+
+def test_operations_run_across_breaks_but_never_across_a_night(small_plant, today):
+    shifts = _blocks(small_plant, today)
+    spans: dict[tuple[str, int | None], list[dt.datetime]] = defaultdict(list)
+    wc_of = {}
+    for e in small_plant.events:
+        if e.order:
+            spans[(e.order, e.operation)].append(e.at)
+            wc_of[(e.order, e.operation)] = e.work_center
+    across_breaks = 0
+    for key, times in spans.items():
+        s = shifts[wc_of[key]]
+        first, _ = s.at(min(times))
+        last, _ = s.at(max(times) - dt.timedelta(seconds=1))
+        assert s.block_last[first] == s.block_last[last], key  # one block: no night inside
+        across_breaks += last > first
+    assert across_breaks >= 0.2 * len(spans)
+    breaks = [e for e in small_plant.events if e.reason == "BREAK"]
+    assert breaks
+    assert all(e.downtime_class == "planned" and e.order for e in breaks)
+
+
+@pytest.mark.django_db
+def test_the_kpi_pages_show_a_plant_that_runs_like_a_real_one(loaded_plant, today):
+    """OEE 45-80 % with losses of plausible size, a few downtime reasons dominating, scrap."""
+    from andon.engines.kpi import Kpi
+    from andon.performance.services import KpiService
+
+    first, last = today - dt.timedelta(days=35), today - dt.timedelta(days=1)
+    kpis = KpiService()
+    wanted = (
+        Kpi.OEE,
+        Kpi.OEE_AVAILABILITY,
+        Kpi.OEE_PERFORMANCE,
+        Kpi.OEE_QUALITY,
+        Kpi.ALLOCATION_EFFICIENCY,
+    )
+    (plant,) = kpis.rows(first, last, "plant", "all", wanted)
+    value = {k: plant.values[k.value].value for k in wanted}
+    assert 0.45 <= value[Kpi.OEE] <= 0.8, value
+    assert 0.5 <= value[Kpi.OEE_AVAILABILITY] <= 0.9, value
+    assert 0.8 <= value[Kpi.OEE_PERFORMANCE] <= 0.97, value
+    assert 0.93 <= value[Kpi.OEE_QUALITY] <= 0.99, value
+    assert 0.6 <= value[Kpi.ALLOCATION_EFFICIENCY] <= 0.95, value
+    machines = kpis.rows(first, last, "work_center", "all", (Kpi.OEE,))
+    in_range = [r for r in machines if 0.45 <= (r.values["oee"].value or 0) <= 0.85]
+    assert len(in_range) >= len(machines) / 2
+    unplanned = [p for p in kpis.pareto(first, last) if p["kind"] == "unplanned downtime"]
+    hours = sorted((p["hours"] for p in unplanned), reverse=True)
+    assert sum(hours[:3]) >= 0.6 * sum(hours)
+    scrapped = [e for e in loaded_plant.events if e.scrap > 0]
+    assert scrapped
+    assert all(e.reason for e in scrapped)

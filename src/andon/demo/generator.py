@@ -129,7 +129,7 @@ def build_plant(plant: DemoPlant, ctx: Context) -> None:
         "mc": "3SHIFT",
         "mill": "2SHIFT",
         "drill": "2SHIFT",
-        "saw": "2SHIFT",
+        "saw": "1SHIFT",
         "laser": "2SHIFT-SAT",
         "weld": "2SHIFT",
         "assy": "2SHIFT",

@@ -236,7 +236,7 @@ def _routing(
         center = rng.choice(centers)
         run = Decimal(f"{rng.uniform(*kind.run):.2f}")
         if item.kind == "finished" and key == "assy":
-            run *= 3
+            run *= Decimal("1.5")
         alternatives: list[tuple[str, Decimal | None]] = []
         others = [c for c in centers if c != center]
         if others and rng.random() < 0.4:
@@ -272,14 +272,16 @@ def _routing(
 
 def _part_steps(rng: random.Random, item: ItemSpec, raw: str) -> list[str]:
     if raw == "Casting":
-        steps = [rng.choice(("mc", "lathe")), "drill"]
+        # A machining center machines a casting complete; after a lathe it goes to the drill.
+        first = rng.choice(("mc", "lathe"))
+        steps = [first] if first == "mc" else [first, "drill"]
     elif raw == "Steel sheet":
-        steps = ["laser", "drill"] if "plate" in item.name.lower() else ["laser", "weld"]
+        steps = ["laser", "drill"] if "plate" in item.name.lower() else ["laser", "weld", "paint"]
     elif raw == "Steel pipe":
         steps = ["saw", "weld"]
     else:
         steps = ["saw", "lathe"] + (["mill"] if rng.random() < 0.4 else [])
-    if item.name.startswith("Impeller"):
+    if item.name.startswith(("Impeller", "Shaft", "Pump shaft", "Ball")):
         steps.append("balance")
     return steps
 
@@ -322,6 +324,7 @@ def build_catalog(plant: DemoPlant, ctx: "Context") -> None:
                     ["assy"]
                     + (["weld"] if welded else [])
                     + (["test"] if rng.random() < 0.2 else [])
+                    + (["paint"] if welded else [])  # weldments are primed before assembly
                 )
             sequences[item.sku] = _routing(plant, ctx, item, steps, by_kind)
     for level, items in enumerate(levels):
