@@ -115,12 +115,28 @@ def _lines(letter: Letter, styles: Any) -> Table:
                 f"{(price * line.quantity):.2f}" if price is not None else "",
             ]
         )
+    values = [
+        prices[line.line] * line.quantity
+        for line in letter.lines.all()
+        if prices.get(line.line) is not None
+    ]
+    if values:
+        rows.append(["", "", "", "", "", "", "Total", f"{sum(values):.2f}"])
     table = Table(
         rows,
         colWidths=[10 * mm, 28 * mm, 44 * mm, 24 * mm, 22 * mm, 22 * mm, 14 * mm, 18 * mm],
         repeatRows=1,
     )
     table.setStyle(GRID)
+    if values:
+        table.setStyle(
+            TableStyle(
+                [
+                    ("GRID", (0, -1), (5, -1), 0, colors.white),
+                    ("FONTNAME", (6, -1), (7, -1), "Helvetica-Bold"),
+                ]
+            )
+        )
     return table
 
 
@@ -146,6 +162,10 @@ def _answer(link: str, styles: Any) -> Table:
     return table
 
 
+def _title(styles: Any) -> ParagraphStyle:
+    return ParagraphStyle("po-title", parent=styles["Title"], alignment=0, spaceAfter=2)
+
+
 def purchase_order_pdf(letter: Letter, link: str) -> bytes:
     """The purchase order of `letter` as PDF bytes, with the confirmation `link` if given."""
     order = letter.purchase_order
@@ -158,7 +178,7 @@ def purchase_order_pdf(letter: Letter, link: str) -> bytes:
     )  # fmt: skip
     head = Table(
         [
-            [Paragraph(f"<b>Purchase order {escape(order.number)}</b>", styles["Title"]), ""],
+            [Paragraph(f"<b>Purchase order {escape(order.number)}</b>", _title(styles)), ""],
             [f"Order date: {order.order_date:%d %b %Y}", f"Sent: {letter.created_at:%d %b %Y}"],
         ],
         colWidths=[120 * mm, 62 * mm],
