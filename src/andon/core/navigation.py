@@ -79,6 +79,7 @@ SECTIONS: tuple[NavSection, ...] = (
             NavEntry("Workers", "people:worker-list"),
             NavEntry("Skills", "people:skill-list"),
             NavEntry("Certifications", "people:certification-list"),
+            NavEntry("Reason codes", "production:reason-list"),
             NavEntry("Customers", "partners:customer-list"),
             NavEntry("Suppliers", "partners:supplier-list"),
             NavEntry("Units of measure", "catalog:uom-list"),

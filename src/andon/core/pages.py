@@ -62,8 +62,12 @@ def form_page(
     cancel_url: str,
     save: Callable[[forms.ModelForm[Any]], models.Model],
     done: Callable[[models.Model], str],
+    delete_url: str = "",
 ) -> HttpResponse:
-    """GET shows the form; a valid POST calls `save` (the service) and redirects to `done`."""
+    """GET shows the form; a valid POST calls `save` (the service) and redirects to `done`.
+
+    `delete_url` offers deleting the record from its form, for records too small for a page of
+    their own."""
     if request.method == "POST" and form.is_valid():
         try:
             saved = save(form)
@@ -73,7 +77,9 @@ def form_page(
             messages.success(request, f"Saved {saved}.")
             return redirect(done(saved))
     return render(
-        request, "core/form.html", {"form": form, "title": title, "cancel_url": cancel_url}
+        request,
+        "core/form.html",
+        {"form": form, "title": title, "cancel_url": cancel_url, "delete_url": delete_url},
     )
 
 

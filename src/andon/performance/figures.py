@@ -76,8 +76,10 @@ def waterfall(losses: list[tuple[str, float | None, str]]) -> str:
     return str(fig.to_json())
 
 
-def pareto(reasons: list[str], hours: list[float]) -> str:
-    total = sum(hours) or 1.0
+def pareto(reasons: list[str], hours: list[float], total: float = 0.0) -> str:
+    """Bars longest first with the cumulative share of `total` (all reasons' hours, not only the
+    bars shown, so the line tells how much of the whole the shown reasons explain)."""
+    total = max(total, sum(hours)) or 1.0
     cumulative, running = [], 0.0
     for h in hours:
         running += h
@@ -90,7 +92,14 @@ def pareto(reasons: list[str], hours: list[float]) -> str:
     fig.update_layout(
         **LAYOUT,
         yaxis={"title": "hours"},
-        yaxis2={"title": "%", "overlaying": "y", "side": "right", "range": [0, 105]},
+        yaxis2={
+            "overlaying": "y",
+            "side": "right",
+            "range": [0, 104],
+            "tickvals": [0, 25, 50, 75, 100],
+            "ticksuffix": "%",
+            "showgrid": False,
+        },
     )
     return str(fig.to_json())
 

@@ -17,6 +17,7 @@ from andon.accounts.permissions import requires
 from andon.engines.kpi import Kpi
 from andon.performance import figures, services
 from andon.production import board as production_board
+from andon.production import reasons
 from andon.production.models import ProductionEvent
 
 OEE_KPIS = (Kpi.OEE, Kpi.OEE_AVAILABILITY, Kpi.OEE_PERFORMANCE, Kpi.OEE_QUALITY)
@@ -143,6 +144,9 @@ def downtime(request: HttpRequest) -> HttpResponse:
             .select_related("work_center", "operation__work_order")
             .order_by("-at")[:DRILL_LIMIT]
         )
+    names = reasons.labels(p["reason"] for p in pareto)
+    for p in pareto:
+        p["label"] = names.get(p["reason"], "")
     top = pareto[:15]
     return render(
         request,
@@ -150,7 +154,11 @@ def downtime(request: HttpRequest) -> HttpResponse:
         {
             **_range_context(first, last),
             "pareto": pareto,
-            "chart": figures.pareto([p["reason"] for p in top], [p["hours"] for p in top])
+            "chart": figures.pareto(
+                [p["label"] or p["reason"] for p in top],
+                [p["hours"] for p in top],
+                total=sum(p["hours"] for p in pareto),
+            )
             if top
             else "",
             "reason": reason,

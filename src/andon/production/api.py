@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema, Status
+from ninja import Field, FilterLookup, FilterSchema, PatchDict, Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from andon.accounts.permissions import require
@@ -21,11 +21,13 @@ from andon.core.pagination import Pagination
 from andon.inventory.lookups import item_by_sku, location_by_code, lot_by_code
 from andon.inventory.models import Lot
 from andon.orders.models import SalesOrderLine
-from andon.production import events, genealogy, materials, services
-from andon.production.models import OPEN_STATUSES, ProductionEvent, WorkOrder
+from andon.production import events, genealogy, materials, reasons, services
+from andon.production.models import OPEN_STATUSES, ProductionEvent, ReasonCode, WorkOrder
 from andon.production.roles import MANAGE, REPORT
 
 router = Router(tags=["production"])
+# Ids beyond what the databases store answer 422, not a server error.
+ReasonId = Annotated[int, Path(ge=1, le=2**53)]
 MAX_BATCH = 500
 
 
@@ -456,3 +458,61 @@ def trace_lot(
         "shipments": found.shipments,
         "customers": found.customers,
     }
+
+
+# --- reason codes -----------------------------------------------------------------------------
+
+
+class ReasonCodeIn(Schema):
+    kind: str = Field(..., description=", ".join(ReasonCode.Kind.values))
+    code: str
+    label: str
+    downtime_class: str = Field("", description="Downtime only: planned or unplanned.")
+    loss: str = Field("", description=", ".join(v for v in ReasonCode.Loss.values if v))
+    sequence: int = 100
+    active: bool = True
+
+
+class ReasonCodeOut(ReasonCodeIn):
+    id: int
+
+
+def _reason(pk: int) -> ReasonCode:
+    found = ReasonCode.objects.filter(pk=pk).first()
+    if found is None:
+        raise NotFound(f"There is no reason code {pk}.")
+    return found
+
+
+@router.get("/reason-codes", response=list[ReasonCodeOut], summary="List reason codes")
+def list_reason_codes(
+    request: HttpRequest, kind: str | None = None, active: bool | None = None
+) -> QuerySet[ReasonCode]:
+    require(request, "view")
+    rows = ReasonCode.objects.all()
+    if kind:
+        rows = rows.filter(kind=kind)
+    if active is not None:
+        rows = rows.filter(active=active)
+    return rows
+
+
+@router.post("/reason-codes", response={201: ReasonCodeOut}, summary="Create a reason code")
+def create_reason_code(request: HttpRequest, payload: ReasonCodeIn) -> Status[ReasonCode]:
+    require(request, MANAGE)
+    return Status(201, reasons.create_reason(request.user, payload.model_dump()))
+
+
+@router.patch("/reason-codes/{pk}", response=ReasonCodeOut, summary="Change a reason code")
+def update_reason_code(
+    request: HttpRequest, pk: ReasonId, payload: PatchDict[ReasonCodeIn]
+) -> ReasonCode:
+    require(request, MANAGE)
+    return reasons.update_reason(request.user, _reason(pk), payload)
+
+
+@router.delete("/reason-codes/{pk}", response={204: None}, summary="Delete a reason code")
+def delete_reason_code(request: HttpRequest, pk: ReasonId) -> Status[None]:
+    require(request, MANAGE)
+    reasons.delete_reason(request.user, _reason(pk))
+    return Status(204, None)

@@ -293,6 +293,7 @@ class Batch:
     changed_orders: dict[int, WorkOrder] = field(default_factory=dict)
     changed_materials: dict[int, WorkOrderMaterial] = field(default_factory=dict)
     negative_allowed: set[int] = field(default_factory=set)  # items taken that may go below 0
+    downtime_classes: dict[str, str] = field(default_factory=dict)  # defined downtime reasons
 
     @property
     def acting_user(self) -> Any:

@@ -24,7 +24,7 @@ from andon.inventory import services as inventory
 from andon.inventory.models import StockMove
 from andon.people.models import Worker
 from andon.plant.models import Location, WorkCenter
-from andon.production import timeline
+from andon.production import reasons, timeline
 from andon.production.batch import (
     OPERATION_FIELDS,
     Balance,
@@ -243,7 +243,11 @@ def _event_fields(
         "scrap_quantity": scrap,
         "rework_quantity": rework,
         "reason": data.reason.strip()[:40],
-        "downtime_class": (data.downtime_class or "unplanned") if is_machine else "",
+        "downtime_class": (
+            data.downtime_class or batch.downtime_classes.get(data.reason.strip()) or "unplanned"
+        )
+        if is_machine
+        else "",
         "note": data.note[:200],
         "user": batch.acting_user,
     }
@@ -356,6 +360,9 @@ def _post(
         ProductionEvent.objects.filter(client_id__in=ids).values_list("client_id", "pk")
     )
     state = Batch(user, stock=Stock(locking))
+    state.downtime_classes = reasons.downtime_classes(
+        e.reason.strip() for e in batch if e.kind in MACHINE_KINDS and not e.downtime_class
+    )
     state.read(
         {e.work_order for e in batch if e.work_order},
         {e.worker for e in batch if e.worker},

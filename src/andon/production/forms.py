@@ -10,6 +10,7 @@ from django.utils import timezone
 from andon.catalog.models import Item
 from andon.orders.models import SalesOrderLine
 from andon.plant.models import Location
+from andon.production.models import ReasonCode
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -66,3 +67,9 @@ class WorkOrderForm(forms.Form):
 class SplitForm(forms.Form):
     quantity = forms.DecimalField(max_digits=18, decimal_places=4, min_value=Decimal("0.0001"))
     due_date = forms.DateField(widget=DATE, required=False)
+
+
+class ReasonCodeForm(forms.ModelForm[ReasonCode]):
+    class Meta:
+        model = ReasonCode
+        fields = ["kind", "code", "label", "downtime_class", "loss", "sequence", "active"]

@@ -10,6 +10,7 @@ always be rebuilt. `LotLink` records which component lots went into which produc
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 
@@ -18,7 +19,7 @@ from andon.core import fields
 from andon.inventory.models import Lot
 from andon.orders.models import SalesOrderLine
 from andon.people.models import Worker
-from andon.plant.models import Location, WorkCenter
+from andon.plant.models import Location, WorkCenter, code_validator
 
 ZERO = Decimal("0")
 
@@ -275,3 +276,62 @@ class LotLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.parent_lot or self.work_order} ← {self.component_lot}"
+
+
+class ReasonCode(models.Model):
+    """Why an operation paused, why parts were scrapped, why a machine stood still.
+
+    Operators tap these on the terminal and the downtime Pareto groups on them, so a plant keeps
+    a short list of its own. A downtime reason carries its class (planned time is not an
+    availability loss) and every reason its place among the six big losses. The events API still
+    takes any code a machine sends (a PLC's fault number, say): a code defined here gets its
+    label and class, an unknown one is kept as sent.
+    """
+
+    class Kind(models.TextChoices):
+        PAUSE = "pause", "Pause"
+        SCRAP = "scrap", "Scrap"
+        DOWNTIME = "downtime", "Downtime"
+
+    class Loss(models.TextChoices):
+        NONE = "", "Not a loss (planned)"
+        EQUIPMENT_FAILURE = "equipment_failure", "Equipment failure"
+        SETUP_ADJUSTMENT = "setup_adjustment", "Setup and adjustment"
+        MINOR_STOP = "minor_stop", "Idling and minor stops"
+        REDUCED_SPEED = "reduced_speed", "Reduced speed"
+        PROCESS_DEFECT = "process_defect", "Process defects"
+        STARTUP_REJECT = "startup_reject", "Reduced yield (startup rejects)"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    code = models.CharField(
+        max_length=40, validators=[code_validator], help_text="What the terminal and events send."
+    )
+    label = models.CharField(max_length=80, help_text="What the operator reads on the button.")
+    downtime_class = models.CharField(
+        max_length=10,
+        choices=ProductionEvent.DowntimeClass.choices,
+        blank=True,
+        help_text="Downtime only: planned downtime is not an availability loss.",
+    )
+    loss = models.CharField(max_length=20, choices=Loss.choices, blank=True)
+    sequence = models.PositiveIntegerField(default=100, help_text="Order on the terminal.")
+    active = models.BooleanField(default=True, help_text="Offered on the terminal.")
+
+    class Meta:
+        ordering = ["kind", "sequence", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "code"], name="uniq_reason_kind_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.label}"
+
+    def clean(self) -> None:
+        if self.kind == self.Kind.DOWNTIME and not self.downtime_class:
+            raise ValidationError(
+                {"downtime_class": "Say whether this downtime is planned or unplanned."}
+            )
+        if self.kind != self.Kind.DOWNTIME and self.downtime_class:
+            raise ValidationError({"downtime_class": "Only downtime reasons have a class."})
+        if self.downtime_class == ProductionEvent.DowntimeClass.PLANNED and self.loss:
+            raise ValidationError({"loss": "Planned downtime is not a loss."})

@@ -13,5 +13,9 @@ urlpatterns = [
     path("work-orders/<int:pk>/<slug:action>/", views.workorder_action, name="workorder-action"),
     path("lots/trace/", views.lot_trace, name="lot-trace"),
     path("supervisor/", views.supervisor, name="supervisor"),
+    path("reasons/", views.reason_list, name="reason-list"),
+    path("reasons/new/", views.reason_create, name="reason-create"),
+    path("reasons/<int:pk>/", views.reason_edit, name="reason-edit"),
+    path("reasons/<int:pk>/delete/", views.reason_delete, name="reason-delete"),
     path("terminal/", include("andon.production.terminal.urls")),
 ]

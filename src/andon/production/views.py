@@ -19,11 +19,12 @@ from andon.accounts.permissions import requires
 from andon.accounts.roles import can
 from andon.core.errors import DomainError
 from andon.core.listing import Column, Filter, ListPage, render_list
+from andon.core.pages import delete_page, form_page, form_values
 from andon.inventory.models import Lot
 from andon.plant.models import WorkCenter
-from andon.production import board, genealogy, services
-from andon.production.forms import SplitForm, WorkOrderForm
-from andon.production.models import OPEN_STATUSES, ProductionEvent, WorkOrder
+from andon.production import board, genealogy, reasons, services
+from andon.production.forms import ReasonCodeForm, SplitForm, WorkOrderForm
+from andon.production.models import OPEN_STATUSES, ProductionEvent, ReasonCode, WorkOrder
 from andon.production.roles import MANAGE
 from andon.production.traveller import traveller_pdf
 
@@ -278,4 +279,74 @@ def supervisor(request: HttpRequest) -> HttpResponse:
             "now": timezone.localtime(),
             "today": dt.date.today(),
         },
+    )
+
+
+# --- reason codes -------------------------------------------------------------------------------
+
+REASONS = ListPage(
+    title="Reason codes",
+    subtitle="What operators tap to say why they paused, scrapped or stood still; the downtime "
+    "Pareto groups on them. Codes a machine sends that are not listed here are kept as sent.",
+    queryset=lambda: ReasonCode.objects.all(),
+    columns=[
+        Column("Kind", lambda r: r.get_kind_display(), sort="kind"),
+        Column("Code", "code", sort="code", link=True),
+        Column("Label", "label", sort="label"),
+        Column("Class", lambda r: r.get_downtime_class_display(), sort="downtime_class"),
+        Column("Loss", lambda r: r.get_loss_display() if r.loss else "", sort="loss"),
+        Column("Order", "sequence", sort="sequence", numeric=True),
+        Column("On terminal", lambda r: "yes" if r.active else "no", sort="active"),
+    ],
+    search_fields=["code", "label"],
+    filters=[Filter("kind", "Kind", "kind", ReasonCode.Kind.choices)],
+    default_sort="kind",
+    detail_url=lambda r: reverse("production:reason-edit", args=[r.pk]),
+    create_url_name="production:reason-create",
+    create_capability=MANAGE,
+)
+
+
+@requires("view")
+def reason_list(request: HttpRequest) -> HttpResponse:
+    return render_list(request, REASONS)
+
+
+@requires(MANAGE)
+def reason_create(request: HttpRequest) -> HttpResponse:
+    initial = {"kind": request.GET.get("kind", ""), "code": request.GET.get("code", "")}
+    return form_page(
+        request,
+        ReasonCodeForm(request.POST or None, initial=initial),
+        title="New reason code",
+        cancel_url=reverse("production:reason-list"),
+        save=lambda form: reasons.create_reason(request.user, form_values(form)),
+        done=lambda _: reverse("production:reason-list"),
+    )
+
+
+@requires(MANAGE)
+def reason_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    reason = get_object_or_404(ReasonCode, pk=pk)
+    return form_page(
+        request,
+        ReasonCodeForm(request.POST or None, instance=ReasonCode.objects.get(pk=pk)),
+        title=f"Reason code {reason}",
+        cancel_url=reverse("production:reason-list"),
+        save=lambda form: reasons.update_reason(request.user, reason, form_values(form)),
+        done=lambda _: reverse("production:reason-list"),
+        delete_url=reverse("production:reason-delete", args=[pk]),
+    )
+
+
+@requires(MANAGE)
+def reason_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    reason = get_object_or_404(ReasonCode, pk=pk)
+    return delete_page(
+        request,
+        reason,
+        delete=lambda: reasons.delete_reason(request.user, reason),
+        cancel_url=reverse("production:reason-edit", args=[pk]),
+        done_url=reverse("production:reason-list"),
+        cascades="nothing: events keep the code they were sent with, without its label",
     )

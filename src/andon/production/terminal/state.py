@@ -15,9 +15,8 @@ from django.utils import timezone
 
 from andon.people.models import Worker
 from andon.plant.models import WorkCenter
-from andon.production import timeline
+from andon.production import reasons, timeline
 from andon.production.models import ProductionEvent, WorkOrderMaterial, WorkOrderOperation
-from andon.production.terminal import reasons
 from andon.production.terminal.dispatch import dispatch_list
 
 # Workers offered as buttons for clocking on; a bigger crew scans badges.
@@ -155,5 +154,5 @@ def center_state(center: WorkCenter) -> dict[str, Any]:
             for op in ops
         ],
         "workers": [{"code": w.code, "name": w.name, "badge": w.badge} for w in workers],
-        "reasons": reasons.as_json(),
+        "reasons": reasons.for_terminal(),
     }

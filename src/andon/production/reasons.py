@@ -1,0 +1,65 @@
+"""Reason codes: the master data behind the terminal's reason buttons and the downtime Pareto.
+
+Writes go through here like every service (validated, audited). Readers ask for what they need:
+the terminal the active codes by kind, the events the class of a downtime reason, the KPI pages a
+label for a code.
+"""
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import transaction
+
+from andon.core import services
+from andon.core.records import field_values
+from andon.production.models import ReasonCode
+
+FIELDS = ("kind", "code", "label", "downtime_class", "loss", "sequence", "active")
+Kind = ReasonCode.Kind
+
+
+def create_reason(user: Any, data: Mapping[str, Any]) -> ReasonCode:
+    with transaction.atomic():
+        return services.create(user, ReasonCode(**field_values(ReasonCode, data, FIELDS)))
+
+
+def update_reason(user: Any, reason: ReasonCode, data: Mapping[str, Any]) -> ReasonCode:
+    with transaction.atomic():
+        return services.update(user, reason, field_values(ReasonCode, data, FIELDS))
+
+
+def delete_reason(user: Any, reason: ReasonCode) -> None:
+    """Events keep the code they were sent with: deleting a code only drops its label."""
+    with transaction.atomic():
+        services.delete(user, reason)
+
+
+def for_terminal() -> dict[str, list[dict[str, Any]]]:
+    """The active codes by kind, in the order the buttons show them (one query)."""
+    found: dict[str, list[dict[str, Any]]] = {kind: [] for kind in Kind.values}
+    for reason in ReasonCode.objects.filter(active=True):
+        found[reason.kind].append(
+            {"code": reason.code, "label": reason.label, "downtime_class": reason.downtime_class}
+        )
+    return found
+
+
+def downtime_classes(codes: Iterable[str]) -> dict[str, str]:
+    """The class of each of `codes` that is a defined downtime reason."""
+    wanted = {c for c in codes if c}
+    if not wanted:
+        return {}
+    rows = ReasonCode.objects.filter(kind=Kind.DOWNTIME, code__in=wanted)
+    return dict(rows.values_list("code", "downtime_class"))
+
+
+def labels(codes: Iterable[str]) -> dict[str, str]:
+    """Code -> label for the defined ones among `codes`; others are shown as sent.
+
+    Downtime and pause share a Pareto, so a code is looked up whatever its kind (downtime first).
+    """
+    rows = ReasonCode.objects.filter(code__in=set(codes)).exclude(kind=Kind.SCRAP)
+    found: dict[str, str] = {}
+    for code, label in rows.order_by("kind").values_list("code", "label"):
+        found.setdefault(code, label)
+    return found
