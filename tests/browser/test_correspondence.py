@@ -113,6 +113,14 @@ def test_send_a_purchase_order_and_answer_it_on_a_phone(
     assert "5 days later" in card.inner_text()
     shot(page, "po-answered")
 
+    page.goto(f"{live_server.url}/correspondence/supplier-confirmations/?status=proposed")
+    assert "PO-2041" in page.inner_text("table.data")
+    shot(page, "confirmations-proposed")
+    page.click("table.data a:has-text('24'), table.data td:nth-child(3) a")
+    page.wait_for_selector("h2:has-text('Supplier')")
+    assert "only the supplier holds it" in page.inner_text("pre.letter")
+    shot(page, "letter-detail")
+
 
 def test_the_supplier_page_on_a_desktop(live_server, chromium, transactional_db, settings):
     from django.db import transaction
@@ -144,3 +152,31 @@ def test_the_supplier_page_on_a_desktop(live_server, chromium, transactional_db,
     assert "This link is not valid" in page.inner_text("h1")
     shot(page, "supplier-unknown-link")
     desk.close()
+
+
+def test_confirm_a_sales_order_from_its_page(live_server, page, login, roles, smtp_server):
+    from django.utils import timezone
+
+    from andon.catalog.models import Item, UnitOfMeasure
+    from andon.orders import services
+    from andon.partners.models import Customer
+
+    today = timezone.localdate()
+    pcs = UnitOfMeasure.objects.create(code="pcs", name="Pieces", whole_numbers=True)
+    pump = Item.objects.create(sku="PUMP-40", name="Centrifugal pump 40 mm", uom=pcs)
+    acme = Customer.objects.create(code="ACME", name="Acme Industrial", email="buy@acme.example")
+    order = services.create_sales_order(
+        None, customer=acme, order_date=today, number="SO-3107", customer_reference="A-77",
+        lines=[services.LineInput(item=pump, quantity=Decimal("6"),
+                                  due_date=today + dt.timedelta(days=21))],
+    )  # fmt: skip
+    login("planner")
+    page.goto(f"{live_server.url}/orders/sales-orders/{order.pk}/")
+    page.click("button:has-text('Send confirmation')")
+    page.wait_for_selector(".message.success:has-text('buy@acme.example')")
+    assert "Last told" in page.inner_text("#customer-letters")
+    shot(page, "so-confirmed")
+    assert len(smtp_server.messages) == 1
+    page.goto(f"{live_server.url}/correspondence/customer-dates/")
+    assert "Every confirmed order is still on the date" in page.inner_text("table.data")
+    shot(page, "customer-dates")

@@ -229,3 +229,40 @@ def test_bulk_send_command(transactional_db, purchase_order, smtp_server, capsys
     assert len(smtp_server.messages) == 1
     with pytest.raises(CommandError, match="1 of 1"):
         call_command("send-purchase-orders", "PO-NOPE")
+
+
+def test_letter_list_queries_do_not_grow_with_letters(
+    purchase_order, send, smtp_server, buyer_client, django_assert_max_num_queries
+):
+    send(purchase_order)
+    with django_assert_max_num_queries(12) as one:
+        buyer_client.get("/api/v1/letters")
+    for _ in range(4):
+        send(purchase_order)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert buyer_client.get("/api/v1/letters").json()["count"] == 5
+    with django_assert_max_num_queries(20) as page:
+        buyer_client.get("/correspondence/supplier-confirmations/?status=awaiting")
+    send(purchase_order)
+    with django_assert_max_num_queries(len(page.captured_queries)):
+        buyer_client.get("/correspondence/supplier-confirmations/?status=awaiting")
+
+
+def test_a_line_received_in_full_keeps_its_quantity(
+    purchase_order, send, smtp_server, client, buyer, warehouse, today
+):
+    from decimal import Decimal
+
+    from andon.orders import services as orders
+
+    token = sent_token(send, purchase_order, smtp_server)
+    line = PurchaseOrderLine.objects.get(order=purchase_order, line=2)
+    orders.receive_purchase_line(buyer, line, quantity=Decimal("500"), location=warehouse)
+    day = (today + dt.timedelta(days=9)).isoformat()
+    client.post(
+        f"/supplier/{token}/",
+        {"date-1": day, "quantity-1": "40", "date-2": day, "quantity-2": "500"},
+    )
+    line.refresh_from_db()
+    assert line.quantity == Decimal("500")
+    assert line.open_quantity == 0

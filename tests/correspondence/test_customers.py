@@ -219,6 +219,7 @@ def test_the_sales_order_page_shows_what_was_last_told(
     confirm(sales_order)
     page = buyer_client.get(f"/orders/sales-orders/{sales_order.pk}/")
     assert b"Last told" in page.content
+    assert b"Can promise now" in page.content
     assert b"Confirm to customer again" in page.content
     assert b"Order confirmation" in page.content
 

@@ -55,7 +55,12 @@ def counts(now: dt.datetime | None = None) -> dict[str, int]:
 
 def letters() -> QuerySet[Letter]:
     return (
-        Letter.objects.select_related("purchase_order", "sales_order", "created_by", "confirmation")
+        Letter.objects.select_related(
+            "purchase_order",
+            "sales_order",
+            "created_by",
+            "confirmation__purchase_order__supplier",
+        )
         .prefetch_related(Prefetch("lines", LetterLine.objects.order_by("line")))
         .order_by("-created_at", "-id")
     )

@@ -289,6 +289,8 @@ def _update_supply(letter_line: LetterLine, now: dt.datetime) -> None:
         return
     line = PurchaseOrderLine.objects.select_for_update().get(pk=letter_line.purchase_line_id)
     assert letter_line.answered_quantity is not None
+    if line.open_quantity == 0:  # received in full meanwhile: the goods are here already
+        return
     core.update(
         None,
         line,

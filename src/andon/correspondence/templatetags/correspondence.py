@@ -60,11 +60,14 @@ def send_order_confirmation_button(context: template.Context, order: Any) -> dic
 @register.inclusion_tag("correspondence/_sales_order.html", takes_context=True)
 def sales_order_correspondence(context: template.Context, order: Any) -> dict[str, Any]:
     """What the customer was last told per line, and the letters sent about the order."""
+    from andon.correspondence.promises import promised_dates
     from andon.correspondence.services import last_told
 
     result = _common(context, order)
     told = last_told(order)
-    result["rows"] = [(line, told.get(line.pk)) for line in order.lines.all()]
+    lines = list(order.lines.all())
+    promised = promised_dates(ln for ln in lines if ln.open_quantity > 0)
+    result["rows"] = [(line, told.get(line.pk), promised.get(line.pk)) for line in lines]
     result["told"] = bool(told)
     result["letters"] = list(queries.letters().filter(sales_order=order)[:HISTORY])
     return result
