@@ -151,8 +151,8 @@ def test_pegging_trees_up_and_down(plant):
     motor = _orders(run)["MOTOR"]
     up = queries.flatten([queries.pegging_up(motor)])
     assert [(d, n.label.split(" due")[0]) for d, n in up] == [
-        (0, f"#{motor.number} buy MOTOR 10"),
-        (1, f"#{_orders(run)['PUMP'].number} make PUMP 5"),
+        (0, f"#{motor.number} MOTOR: 10 pcs"),
+        (1, f"#{_orders(run)['PUMP'].number} PUMP: 5 pcs"),
         (2, "Sales order SO-1/1"),
     ]
     down = queries.flatten(queries.pegging_down(run, "SO-1"))

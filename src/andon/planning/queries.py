@@ -33,8 +33,8 @@ class Node:
 
 def _order_label(order: PlannedOrder) -> str:
     return (
-        f"#{order.number} {order.kind} {order.item.sku} "
-        f"{order.quantity.normalize():f} due {order.due_date:%d %b}"
+        f"#{order.number} {order.item.sku}: {order.quantity.normalize():f} "
+        f"{order.item.uom.code} due {order.due_date:%d %b}"
     )
 
 
@@ -46,7 +46,7 @@ def pegging_up(order: PlannedOrder) -> Node:
     while level and count < MAX_NODES:
         pegs = list(
             Pegging.objects.filter(order_id__in=level)
-            .select_related("parent__item")
+            .select_related("parent__item__uom")
             .order_by("order_id", "id")
         )
         following: dict[int, list[Node]] = defaultdict(list)
@@ -70,7 +70,7 @@ def pegging_down(run: PlanRun, sales_order: str) -> list[Node]:
         Pegging.objects.filter(
             order__run=run, kind=Pegging.Kind.SALES_ORDER, reference__startswith=f"{sales_order}/"
         )
-        .select_related("order__item")
+        .select_related("order__item__uom")
         .order_by("reference", "order__number")
     )
     roots: dict[str, Node] = {}
@@ -87,7 +87,7 @@ def pegging_down(run: PlanRun, sales_order: str) -> list[Node]:
     while level and count < MAX_NODES:
         children = list(
             Pegging.objects.filter(parent_id__in=level)
-            .select_related("order__item")
+            .select_related("order__item__uom")
             .order_by("order__number")
         )
         following: dict[int, list[Node]] = defaultdict(list)
@@ -119,7 +119,9 @@ def filter_orders(run: PlanRun | None, params: dict[str, Any]) -> QuerySet[Plann
     `kind` make|buy, `item` (SKU or part of it), `supplier` and `work_center` (codes), `start`
     and `end` (due dates), `exception` (a kind, or `any`), `firm` (1/0), `q` free text.
     """
-    orders = PlannedOrder.objects.filter(run=run).select_related("item", "supplier", "work_center")
+    orders = PlannedOrder.objects.filter(run=run).select_related(
+        "item__uom", "supplier", "work_center"
+    )
     if params.get("kind"):
         orders = orders.filter(kind=params["kind"])
     if params.get("item"):

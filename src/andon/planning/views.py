@@ -116,7 +116,7 @@ def order_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("view")
 def order_pegging(request: HttpRequest, pk: int) -> HttpResponse:
-    order = get_object_or_404(PlannedOrder.objects.select_related("item", "run"), pk=pk)
+    order = get_object_or_404(PlannedOrder.objects.select_related("item__uom", "run"), pk=pk)
     tree = queries.flatten([queries.pegging_up(order)])
     return render(
         request,
@@ -137,6 +137,14 @@ def sales_pegging(request: HttpRequest) -> HttpResponse:
     if "/" in number:  # a line reference such as SO-1/2 shows the whole order
         number = number.rsplit("/", 1)[0]
     tree = queries.flatten(queries.pegging_down(run, number)) if run and number else []
+    # Without a number, the customer orders the plan says will be late are the ones to look at.
+    late = (
+        PlanException.objects.filter(run=run, kind=PlanException.Kind.SHORTAGE)
+        .select_related("item")
+        .order_by("-days_late", "date")[:12]
+        if run and not number
+        else []
+    )
     return render(
         request,
         "planning/pegging.html",
@@ -146,6 +154,8 @@ def sales_pegging(request: HttpRequest) -> HttpResponse:
             "run": run,
             "number": number,
             "up": False,
+            "late": late,
+            "can_run": can(request.user, RUN),
         },
     )
 
@@ -165,6 +175,7 @@ def exception_list(request: HttpRequest) -> HttpResponse:
             "params": params,
             "kinds": PlanException.Kind.choices,
             "query": "&".join(f"{k}={v}" for k, v in params.items()),
+            "can_run": can(request.user, RUN),
         },
     )
 
@@ -207,10 +218,18 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("view")
 def compare(request: HttpRequest) -> HttpResponse:
-    published = PlanRun.objects.filter(status=PlanRun.Status.PUBLISHED).order_by("-version")
+    published = list(PlanRun.objects.filter(status=PlanRun.Status.PUBLISHED).order_by("-version"))
     a = request.GET.get("a", "")
     b = request.GET.get("b", "")
-    context: dict[str, Any] = {"runs": published, "a": a, "b": b}
+    if not (a or b) and len(published) >= 2:
+        # Opened without a choice: what the latest run changed against the one before.
+        a, b = str(published[1].pk), str(published[0].pk)
+    context: dict[str, Any] = {
+        "runs": published,
+        "a": a,
+        "b": b,
+        "can_run": can(request.user, RUN),
+    }
     if a.isdigit() and b.isdigit():
         before = get_object_or_404(PlanRun, pk=int(a))
         after = get_object_or_404(PlanRun, pk=int(b))
@@ -254,10 +273,15 @@ def _buckets(record: Any, by: str) -> list[dict[str, Any]]:
 
 @requires("view")
 def item_record(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(Item, pk=pk)
+    item = get_object_or_404(Item.objects.select_related("uom"), pk=pk)
     run = services.current_run()
     by = "day" if request.GET.get("by") == "day" else "week"
-    context: dict[str, Any] = {"item": item, "run": run, "by": by}
+    context: dict[str, Any] = {
+        "item": item,
+        "run": run,
+        "by": by,
+        "can_run": can(request.user, RUN),
+    }
     if run is not None:
         record = services.item_record(run, item)
         context["record"] = record
