@@ -225,3 +225,14 @@ def test_a_logged_in_user_sees_the_same_plain_page(purchase_order, send, smtp_se
     page = buyer_client.get(f"/supplier/{token}/")
     assert page.status_code == 200
     assert b"Log out" not in page.content
+
+
+def test_the_supplier_needs_no_cookie_to_answer(purchase_order, send, smtp_server, today):
+    from django.test import Client
+
+    token = sent_token(send, purchase_order, smtp_server)
+    strict = Client(enforce_csrf_checks=True)
+    ok = (today + dt.timedelta(days=8)).isoformat()
+    page = _answer(strict, token, {1: (ok, "40"), 2: (ok, "500")})
+    assert page.status_code == 200
+    assert not page.cookies

@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from andon.accounts.permissions import requires
@@ -84,6 +85,9 @@ def _refused(request: HttpRequest, exc: services.LinkRefused) -> HttpResponse:
     return _page(request, "supplier_refused.html", context, exc.status)
 
 
+# No CSRF token: the secret in the address is the supplier's only credential, so a forged post
+# would need that secret already; and a supplier whose browser refuses cookies can still answer.
+@csrf_exempt
 @never_cache
 def supplier_answer(request: HttpRequest, token: str) -> HttpResponse:
     """The page a supplier reaches from the letter: confirm or change each line, submit once."""
