@@ -110,6 +110,8 @@ STATICFILES_FINDERS = [
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = ANDON_HOME / "media"
+# Drawings and instructions attached to operations: the largest file accepted, in megabytes.
+ANDON_MAX_DOCUMENT_MB = config.env_int("ANDON_MAX_DOCUMENT_MB", 20)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

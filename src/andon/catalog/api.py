@@ -11,13 +11,26 @@ from typing import Annotated, Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
-from ninja import FilterLookup, FilterSchema, PatchDict, Query, Router, Schema, Status
+from ninja import (
+    Field,
+    File,
+    FilterLookup,
+    FilterSchema,
+    Form,
+    PatchDict,
+    Query,
+    Router,
+    Schema,
+    Status,
+    UploadedFile,
+)
 from ninja.pagination import paginate
 
 from andon.accounts.permissions import require
-from andon.catalog import services, structure
-from andon.catalog.models import BomLine, Item, Operation, UnitOfMeasure
+from andon.catalog import documents, services, structure
+from andon.catalog.models import BomLine, Item, Operation, OperationDocument, UnitOfMeasure
 from andon.core.errors import NotFound
 from andon.core.pagination import Pagination
 
@@ -528,4 +541,59 @@ def update_operation(
 def delete_operation(request: HttpRequest, operation_id: int) -> Status[None]:
     require(request, CHANGE)
     services.delete_operation(request.user, _operation(operation_id))
+    return Status(204, None)
+
+
+# --- operation documents ----------------------------------------------------------------------
+
+
+class DocumentOut(Schema):
+    id: int
+    operation: int = Field(alias="operation_id")
+    title: str
+    kind: str
+    content_type: str
+    size: int
+    uploaded_at: dt.datetime
+    url: str
+
+    @staticmethod
+    def resolve_url(obj: OperationDocument) -> str:
+        return reverse("catalog:document-file", args=[obj.pk])
+
+
+@router.get(
+    "/operations/{operation_id}/documents",
+    response=list[DocumentOut],
+    summary="An operation's drawings and instructions",
+)
+def list_documents(request: HttpRequest, operation_id: int) -> QuerySet[OperationDocument]:
+    require(request, "view")
+    return _operation(operation_id).documents.all()
+
+
+@router.post(
+    "/operations/{operation_id}/documents",
+    response={201: DocumentOut},
+    summary="Attach a drawing or instruction (multipart: file, title, kind)",
+)
+def attach_document(
+    request: HttpRequest,
+    operation_id: int,
+    file: File[UploadedFile],
+    title: Form[str] = "",
+    kind: Form[str] = "drawing",
+) -> Status[OperationDocument]:
+    require(request, CHANGE)
+    operation = _operation(operation_id)
+    return Status(201, documents.attach(request.user, operation, file, title=title, kind=kind))
+
+
+@router.delete("/documents/{document_id}", response={204: None}, summary="Remove a document")
+def remove_document(request: HttpRequest, document_id: int) -> Status[None]:
+    require(request, CHANGE)
+    document = OperationDocument.objects.filter(pk=document_id).first()
+    if document is None:
+        raise NotFound(f"There is no document {document_id}.")
+    documents.remove(request.user, document)
     return Status(204, None)

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -225,3 +226,35 @@ class AlternativeWorkCenter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.operation} alt {self.work_center.code}"
+
+
+class OperationDocument(models.Model):
+    """A drawing, work instruction or photo the operator needs at an operation.
+
+    Kept with the routing (not the work order), so a new revision reaches every order still to
+    run it. Files live under the media directory with a random name and are served only to
+    people who are logged in, never as public static files.
+    """
+
+    class Kind(models.TextChoices):
+        DRAWING = "drawing", "Drawing"
+        INSTRUCTION = "instruction", "Work instruction"
+        PHOTO = "photo", "Photo"
+        OTHER = "other", "Other"
+
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(max_length=120)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.DRAWING)
+    file = models.FileField(upload_to="operations/", max_length=200)
+    content_type = models.CharField(max_length=60)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["operation", "kind", "title"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from andon.catalog import edit_views, views
+from andon.catalog import document_views, edit_views, views
 
 app_name = "catalog"
 urlpatterns = [
@@ -17,6 +17,13 @@ urlpatterns = [
     path("bom-lines/<int:pk>/delete/", edit_views.bom_line_delete, name="bomline-delete"),
     path("operations/<int:pk>/edit/", edit_views.operation_edit, name="operation-edit"),
     path("operations/<int:pk>/delete/", edit_views.operation_delete, name="operation-delete"),
+    path(
+        "operations/<int:pk>/documents/",
+        document_views.operation_documents,
+        name="operation-documents",
+    ),
+    path("documents/<int:pk>/", document_views.document_file, name="document-file"),
+    path("documents/<int:pk>/remove/", document_views.document_remove, name="document-remove"),
     path("boms/", views.bom_list, name="bom-list"),
     path("routings/", views.routing_list, name="routing-list"),
     path("units/", views.uom_list, name="uom-list"),

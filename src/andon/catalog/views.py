@@ -85,7 +85,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         cost, cost_error = None, exc.detail
     routing = list(
         item.operations.select_related("work_center", "skill", "certification")
-        .prefetch_related("alternatives__work_center")
+        .prefetch_related("alternatives__work_center", "documents")
         .order_by("sequence")
     )
     lines = list(item.bom_lines.select_related("component__uom").order_by("position", "id"))

@@ -4,11 +4,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from andon.core.models import AuditEntry
 
 
 def _plain(value: Any) -> Any:
+    if isinstance(value, FieldFile):
+        return value.name
     if isinstance(value, models.Model):
         return str(value)
     if isinstance(value, Decimal):

@@ -39,6 +39,9 @@ SECTIONS: tuple[NavSection, ...] = (
             NavEntry("Sales orders", "orders:salesorder-list"),
             NavEntry("Forecasts", "orders:forecast-list"),
             NavEntry("Purchase orders", "orders:purchaseorder-list"),
+            NavEntry("Supplier confirmations", "correspondence:confirmation-list"),
+            NavEntry("Customer delivery dates", "correspondence:customer-dates"),
+            NavEntry("Letters", "correspondence:letter-list"),
         ),
     ),
     NavSection(

@@ -26,6 +26,7 @@ def dispatch_list(center: WorkCenter, limit: int = LIMIT) -> list[WorkOrderOpera
         WorkOrderOperation.objects.filter(work_center=center, work_order__status__in=OPEN_STATUSES)
         .exclude(status=WorkOrderOperation.Status.COMPLETED)
         .select_related("work_order__item__uom", "routing_operation")
+        .prefetch_related("routing_operation__documents")
         .order_by(*ordering())
     )
     return list(rows[:limit])

@@ -11,6 +11,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 
 from andon.people.models import Worker
@@ -107,6 +108,14 @@ def _operation(
         "reason": op.state_reason,
         "since": _iso(op.state_since),
         "instructions": routing.instructions if routing else "",
+        "documents": [
+            {
+                "title": d.title,
+                "kind": d.get_kind_display(),
+                "url": reverse("catalog:document-file", args=[d.pk]),
+            }
+            for d in (routing.documents.all() if routing else [])
+        ],
         "materials": [
             {
                 "sku": m.component.sku,

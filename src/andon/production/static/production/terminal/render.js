@@ -152,8 +152,17 @@ export function renderCurrent(box, state, op, workersByCode) {
     crew.append(el("button", { type: "button", class: "worker-chip add", "data-action": "clock_on" }, "+ Clock on"));
   }
   box.append(head, item, quantities, actions, crew);
-  if (op.instructions) {
-    box.append(el("section", { class: "instructions" }, el("h3", {}, "Instructions"), instructions(op.instructions)));
+  if (op.instructions || op.documents.length) {
+    const section = el("section", { class: "instructions" }, el("h3", {}, "Instructions"));
+    if (op.instructions) section.append(instructions(op.instructions));
+    if (op.documents.length) {
+      const docs = el("div", { class: "documents" });
+      for (const d of op.documents) {
+        docs.append(el("a", { class: "document", href: d.url, target: "_blank", rel: "noopener" }, `📄 ${d.title}`, el("small", {}, d.kind)));
+      }
+      section.append(docs);
+    }
+    box.append(section);
   }
   if (op.materials.length) {
     const list = el("ul", { class: "materials" });
