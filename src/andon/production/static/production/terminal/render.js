@@ -158,7 +158,7 @@ export function renderCurrent(box, state, op, workersByCode) {
     if (op.documents.length) {
       const docs = el("div", { class: "documents" });
       for (const d of op.documents) {
-        docs.append(el("a", { class: "document", href: d.url, target: "_blank", rel: "noopener" }, `📄 ${d.title}`, el("small", {}, d.kind)));
+        docs.append(el("a", { class: "document", href: d.url, target: "_blank", rel: "noopener" }, d.title, el("small", {}, d.kind)));
       }
       section.append(docs);
     }
