@@ -49,6 +49,7 @@ PLACES = Decimal("0.0001")
 # Provisional tie-breakers for events not yet inserted: above every stored id, in arrival order.
 PROVISIONAL_SEQ = 2**62
 BalanceKey = tuple[int, int, int | None]  # item, location, lot
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 OPERATION_FIELDS = (
     "status",
@@ -111,19 +112,25 @@ def store_state(operation: WorkOrderOperation, state: timeline.State) -> None:
 
 @dataclass
 class Balance:
-    """One balance row as the batch sees it; `pk` is None for a row to create at the end."""
+    """One balance row as the batch sees it; `pk` is None for a row to create at the end.
+
+    Plain values, not model objects: a batch reads hundreds of balances and builds nothing it
+    does not need. The lot's code and age are kept for messages and first-in-first-out order.
+    """
 
     item_id: int
     location_id: int
-    lot: Lot | None
+    lot_id: int | None
     quantity: Decimal
     pk: int | None = None
     changed: bool = False
     read: Decimal = ZERO  # the quantity when read: the batch writes the difference
+    lot_code: str = ""
+    lot_created: dt.datetime | None = None
 
     @property
     def key(self) -> BalanceKey:
-        return (self.item_id, self.location_id, self.lot.pk if self.lot is not None else None)
+        return (self.item_id, self.location_id, self.lot_id)
 
 
 class StockRace(Exception):
@@ -145,10 +152,11 @@ class Stock:
     def __init__(self, locking: bool = False) -> None:
         self.locking = locking
         self.rows: dict[BalanceKey, Balance] = {}
+        self.lots: dict[tuple[int, int], list[Balance]] = {}  # (item, location) -> lot rows
         self.places: set[tuple[int, int]] = set()  # (item, location) read whole, every lot
 
     def _query(self) -> Any:
-        rows = StockBalance.objects.select_related("lot")
+        rows = StockBalance.objects.all()
         return rows.select_for_update(of=("self",)) if self.locking else rows
 
     def load(self, items: set[int], locations: set[int]) -> None:
@@ -158,12 +166,17 @@ class Stock:
         self._keep(rows)
         self.places.update((i, loc) for i in items for loc in locations)
 
-    def _keep(self, rows: Iterable[StockBalance]) -> None:
-        for row in rows:
+    def _keep(self, rows: Any) -> None:
+        for pk, item, location, lot, quantity, code, created in rows.values_list(
+            "pk", "item_id", "location_id", "lot_id", "quantity", "lot__code", "lot__created_at"
+        ):
             balance = Balance(
-                row.item_id, row.location_id, row.lot, row.quantity, pk=row.pk, read=row.quantity
+                item, location, lot, quantity, pk, False, quantity, code or "", created
             )
-            self.rows.setdefault(balance.key, balance)
+            if balance.key not in self.rows:
+                self.rows[balance.key] = balance
+                if lot is not None:
+                    self.lots.setdefault((item, location), []).append(balance)
 
     def get(self, item: Item, location: Location | int, lot: Lot | None) -> Balance:
         location_id = location if isinstance(location, int) else location.pk
@@ -173,7 +186,16 @@ class Stock:
             self._keep(self._query().filter(item_id=item.pk, location_id=location_id, lot=lot))
             found = self.rows.get(key)
         if found is None:
-            found = self.rows[key] = Balance(item.pk, location_id, lot, ZERO)
+            found = self.rows[key] = Balance(
+                item.pk,
+                location_id,
+                key[2],
+                ZERO,
+                lot_code=lot.code if lot is not None else "",
+                lot_created=lot.created_at if lot is not None else None,
+            )
+            if lot is not None:
+                self.lots.setdefault((item.pk, location_id), []).append(found)
         return found
 
     def lots_first_in(self, item: Item, location_id: int) -> list[Balance]:
@@ -183,15 +205,8 @@ class Stock:
                 self._query().filter(item_id=item.pk, location_id=location_id).order_by("pk")
             )
             self.places.add((item.pk, location_id))
-        lots = [
-            b
-            for b in self.rows.values()
-            if b.item_id == item.pk
-            and b.location_id == location_id
-            and b.lot is not None
-            and b.quantity > 0
-        ]
-        return sorted(lots, key=lambda b: (b.lot.created_at, b.lot.pk))  # type: ignore[union-attr]
+        lots = [b for b in self.lots.get((item.pk, location_id), []) if b.quantity > 0]
+        return sorted(lots, key=lambda b: (b.lot_created or EPOCH, b.lot_id or 0))
 
     def write(self, negative_allowed: set[int]) -> None:
         """Post the differences: new rows created, changed rows locked in id order and updated.
@@ -203,7 +218,7 @@ class Stock:
                 row = StockBalance.objects.create(
                     item_id=balance.item_id,
                     location_id=balance.location_id,
-                    lot=balance.lot,
+                    lot_id=balance.lot_id,
                     quantity=balance.quantity,
                 )
                 balance.pk, balance.changed = row.pk, False
@@ -230,8 +245,8 @@ class Stock:
 
 def short_of_stock(item: Item, balance: Balance, location: Location, wanted: Decimal) -> Exception:
     where = f"{item.sku} at {location.code}"
-    if balance.lot is not None:
-        where += f", lot {balance.lot.code}"
+    if balance.lot_id is not None:
+        where += f", lot {balance.lot_code}"
     return refuse(
         "insufficient_stock",
         f"Not enough stock: {where} has {inventory.fmt(balance.quantity)} {item.uom.code} on "
@@ -439,7 +454,7 @@ class Batch:
                     StockMove(
                         item=material.component,
                         location_id=balance.location_id,
-                        lot=balance.lot,
+                        lot_id=balance.lot_id,
                         quantity=-quantity,
                         kind=kind,
                         reference=held.order.number,
@@ -448,12 +463,12 @@ class Batch:
                     ),
                 )
             )
-            if balance.lot is not None:
+            if balance.lot_id is not None:
                 self.links.append(
                     LotLink(
                         work_order=held.order,
                         parent_lot=self.output_lot(held),
-                        component_lot=balance.lot,
+                        component_lot_id=balance.lot_id,
                         quantity=quantity,
                         at=at,
                     )
@@ -515,7 +530,7 @@ class Batch:
         move = StockMove(
             item=order.item,
             location_id=order.output_location_id,
-            lot=balance.lot,
+            lot_id=balance.lot_id,
             quantity=good,
             kind=MoveKind.PRODUCTION,
             reference=order.number,

@@ -289,7 +289,7 @@ def _decide(data: EventInput, batch: Batch) -> int | ProductionEvent:
             work_center_id=operation.work_center_id,
             operation=operation,
             item=material.component,
-            lot=balance.lot,
+            lot_id=balance.lot_id,
         )
         index = batch.append(event, batch.facts[operation.pk])
         batch.consume(
