@@ -296,21 +296,28 @@ class _CrewWindows:
         self.workers = workers
         self.calendars = {r.name: tuple(r.calendar or ()) for r in resources}
         self.cache: dict[tuple[str, int, int, str], int] = {}
+        self.qualified: dict[tuple[str, int], list[Worker]] = {}
+        # Workers of one shift share its windows (see `_workers`), so the overlap with a
+        # machine is computed once per (machine, shift), not once per worker.
+        self.overlaps: dict[tuple[str, int], int] = {}
 
     def window(self, req: CrewRequirement, resource: str) -> int:
         key = (req.skill, req.min_level, req.count, resource)
         if key not in self.cache:
-            machine = self.calendars.get(resource, ())
-            overlaps = sorted(
-                (
-                    longest_overlap(machine, tuple(w.shifts or ()))
-                    for w in self.workers
-                    if w.qualified(req.skill, req.min_level)
-                ),
-                reverse=True,
-            )
+            able = self.qualified.get((req.skill, req.min_level))
+            if able is None:
+                able = [w for w in self.workers if w.qualified(req.skill, req.min_level)]
+                self.qualified[req.skill, req.min_level] = able
+            overlaps = sorted((self._overlap(resource, w) for w in able), reverse=True)
             self.cache[key] = overlaps[req.count - 1] if len(overlaps) >= req.count else 0
         return self.cache[key]
+
+    def _overlap(self, resource: str, worker: Worker) -> int:
+        key = (resource, id(worker.shifts))
+        if key not in self.overlaps:
+            machine = self.calendars.get(resource, ())
+            self.overlaps[key] = longest_overlap(machine, tuple(worker.shifts or ()))
+        return self.overlaps[key]
 
 
 def _crew_key(skill: str | None, certification: str | None) -> str | None:
@@ -330,12 +337,12 @@ def _workers(clock: _Clock, keys: set[tuple[str | None, str | None]]) -> list[Wo
         .select_related("shift")
         .prefetch_related("skill_levels__skill", "certifications__certification")
     )
-    shifts: dict[int, list[tuple[int, int]]] = {}
+    shifts: dict[int, tuple[tuple[int, int], ...]] = {}
     result = []
     for w in records:
         shift_id = w.shift_id or 0
         if shift_id not in shifts:
-            shifts[shift_id] = clock.shift(w.shift)
+            shifts[shift_id] = tuple(clock.shift(w.shift))
         if not shifts[shift_id]:
             continue
         levels = {s.skill.code: s.level for s in w.skill_levels.all()}
@@ -360,7 +367,8 @@ def _workers(clock: _Clock, keys: set[tuple[str | None, str | None]]) -> list[Wo
             valid = certificates[certification] if certification else None
             quals.append(Qualification(key, level, valid))
         if quals:
-            result.append(Worker(w.code, tuple(quals), tuple(shifts[shift_id])))
+            # One tuple per shift, shared by its workers: `_CrewWindows` relies on it.
+            result.append(Worker(w.code, tuple(quals), shifts[shift_id]))
     return result
 
 

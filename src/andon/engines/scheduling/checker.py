@@ -10,7 +10,7 @@ import itertools
 from collections import defaultdict
 from dataclasses import dataclass
 
-from andon.engines.scheduling.problem import Operation, Problem, Window
+from andon.engines.scheduling.problem import Operation, Problem, Window, Worker
 from andon.engines.scheduling.result import Assignment, Schedule
 
 
@@ -29,7 +29,9 @@ def _inside(windows: tuple[Window, ...] | None, start: int, end: int) -> bool:
     return any(a <= start and end <= b for a, b in windows)
 
 
-def _check_one(problem: Problem, op: Operation, a: Assignment) -> list[Violation]:
+def _check_one(
+    problem: Problem, op: Operation, a: Assignment, workers: dict[str, Worker]
+) -> list[Violation]:
     found: list[Violation] = []
     if a.resource not in op.resources:
         return [Violation("resource", op.name, f"{a.resource} cannot run {op.name}")]
@@ -47,7 +49,6 @@ def _check_one(problem: Problem, op: Operation, a: Assignment) -> list[Violation
             found.append(
                 Violation("calendar", op.name, f"crosses non-working time of {a.resource}")
             )
-    workers = {w.name: w for w in problem.workers}
     if len(set(a.workers)) != len(a.workers) or any(w not in workers for w in a.workers):
         found.append(Violation("crew", op.name, "unknown or repeated worker"))
         return found
@@ -123,6 +124,7 @@ def check(problem: Problem, schedule: Schedule) -> list[Violation]:
     """Every rule the schedule breaks; an empty list means it can be released to the floor."""
     found: list[Violation] = []
     placed = schedule.by_operation
+    workers = {w.name: w for w in problem.workers}
     if len(placed) != len(schedule.assignments):
         found.append(Violation("duplicate", "", "an operation is scheduled twice"))
     for name in placed:
@@ -133,7 +135,7 @@ def check(problem: Problem, schedule: Schedule) -> list[Violation]:
         if a is None:
             found.append(Violation("missing", op.name, "not scheduled"))
             continue
-        found.extend(_check_one(problem, op, a))
+        found.extend(_check_one(problem, op, a, workers))
         for pred in problem.all_predecessors(op):
             before = placed.get(pred)
             if before is not None and before.end > a.start:

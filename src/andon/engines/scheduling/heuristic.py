@@ -14,10 +14,17 @@ of capacity c is c lanes, which keeps its load within capacity without a profile
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Sequence
+import heapq
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from andon.engines.scheduling.problem import Operation, Problem, Window
+from andon.engines.scheduling.problem import (
+    CrewRequirement,
+    Operation,
+    Problem,
+    Qualification,
+    Window,
+)
 from andon.engines.scheduling.result import Assignment, Schedule
 
 NEVER = 1 << 60
@@ -25,14 +32,47 @@ NEVER = 1 << 60
 
 @dataclass
 class _Lane:
-    """One unit of capacity: sorted busy spans (start, end, operation)."""
+    """One unit of capacity: sorted busy spans (start, end, operation).
+
+    Without setups the lane also keeps its free time (working windows less busy spans) as one
+    sorted list, so that a fit is one bisection and a short walk; with setups the gap between
+    two operations depends on both, and the busy spans are walked instead.
+    """
 
     windows: tuple[Window, ...] | None
     setups: bool
     busy: list[tuple[int, int, str]] = field(default_factory=list)
+    longest: int = field(init=False)
+    free: list[Window] = field(init=False)
 
-    def fit(self, problem: Problem, op: Operation, ready: int, duration: int) -> int | None:
-        """Earliest start >= ready where op fits a gap and a working window."""
+    def __post_init__(self) -> None:
+        # An operation longer than every window would otherwise be tried against each window
+        # to the end of the horizon, for every worker whose shift is too short for it.
+        self.longest = max((b - a for a, b in self.windows or ()), default=0)
+        self.free = list(self.windows) if self.windows is not None else [(-NEVER, NEVER)]
+
+    def _free_fit(self, ready: int, duration: int) -> int | None:
+        free = self.free
+        for k in range(max(bisect.bisect_right(free, (ready, NEVER)) - 1, 0), len(free)):
+            a, b = free[k]
+            begin = a if a > ready else ready
+            if begin + duration <= b:
+                return begin
+        return None
+
+    def fit(
+        self, problem: Problem, op: Operation, ready: int, duration: int, calendar: bool = True
+    ) -> int | None:
+        """Earliest start >= ready where op fits a gap (and a working window, with `calendar`).
+
+        Locked operations are facts, exempt from the resource's calendar (a job started on the
+        night shift's last minutes is still running now); they still need a free lane.
+        """
+        windows = self.windows if calendar else None
+        if windows is not None and duration > self.longest:
+            return None
+        if calendar and not self.setups:
+            return self._free_fit(ready, duration)
         ops = problem.operation_by_name
         k = bisect.bisect_left(self.busy, (ready, -NEVER, "")) - 1
         k = max(k, 0)
@@ -47,7 +87,7 @@ class _Lane:
             hi = NEVER
             if nxt is not None:
                 hi = nxt[0] - (problem.setup_between(op, ops[nxt[2]]) if self.setups else 0)
-            start = _window_fit(self.windows, lo, duration, hi)
+            start = _window_fit(windows, lo, duration, hi)
             if start is not None:
                 return start
             prev = nxt
@@ -55,19 +95,41 @@ class _Lane:
 
     def add(self, start: int, end: int, name: str) -> None:
         bisect.insort(self.busy, (start, end, name))
+        if self.setups:
+            return
+        free = self.free
+        k = max(bisect.bisect_right(free, (start, NEVER)) - 1, 0)
+        while k < len(free) and free[k][0] < end:
+            a, b = free[k]
+            if b <= start:
+                k += 1
+                continue
+            pieces = [p for p in ((a, start), (end, b)) if p[0] < p[1]]
+            free[k : k + 1] = pieces
+            k += len(pieces)
 
 
 def _window_fit(windows: tuple[Window, ...] | None, lo: int, duration: int, hi: int) -> int | None:
     if windows is None:
         return lo if lo + duration <= hi else None
-    k = max(bisect.bisect_right(windows, (lo, NEVER)) - 1, 0)
-    for a, b in windows[k:]:
+    # Indexing, not a slice: a slice copies the rest of a 60-day calendar at every call.
+    for k in range(max(bisect.bisect_right(windows, (lo, NEVER)) - 1, 0), len(windows)):
+        a, b = windows[k]
         begin = max(a, lo)
         if begin + duration > hi:
             return None
         if begin + duration <= b:
             return begin
     return None
+
+
+@dataclass(frozen=True)
+class _Shift:
+    """Qualified workers sharing one shift pattern, and its longest stretch of work."""
+
+    shifts: tuple[Window, ...] | None
+    longest: int
+    members: tuple[tuple[str, Qualification], ...]
 
 
 Rule = Callable[[Operation], tuple[int, ...]]
@@ -102,6 +164,24 @@ class _Builder:
         }
         self.people = {w.name: _Lane(w.shifts, False) for w in problem.workers}
         self.placed: dict[str, Assignment] = {}
+        self._qualified: dict[tuple[str, int], list[_Shift]] = {}
+        self._turn: dict[tuple[str, int, int], int] = {}
+
+    def qualified(self, req: CrewRequirement) -> list[_Shift]:
+        """Workers able to fill a requirement, grouped by shift: computed once per (skill,
+        level) rather than once per operation over the whole workforce."""
+        key = (req.skill, req.min_level)
+        if key not in self._qualified:
+            groups: dict[tuple[Window, ...] | None, list[tuple[str, Qualification]]] = {}
+            for w in self.problem.workers:
+                q = w.qualified(req.skill, req.min_level)
+                if q is not None:
+                    groups.setdefault(w.shifts, []).append((w.name, q))
+            self._qualified[key] = [
+                _Shift(shifts, max((b - a for a, b in shifts or ()), default=NEVER), tuple(m))
+                for shifts, m in groups.items()
+            ]
+        return self._qualified[key]
 
     def ready(self, op: Operation) -> int:
         start = 0 if op.locked else self.problem.job_by_name[op.job].release
@@ -110,23 +190,50 @@ class _Builder:
         return start
 
     def _crew_at(self, op: Operation, start: int, end: int) -> tuple[int, tuple[str, ...]] | None:
-        """Crew for op starting at `start` or the earliest later start a crew allows."""
+        """Crew for op starting at `start` or the earliest later start a crew allows.
+
+        No worker can start before their shift allows, so the shifts are tried in the order of
+        their earliest fit, and the search stops once enough workers are found no later than
+        the next shift's earliest fit: on a plant with a hundred or more workers per skill and
+        a few shift patterns that keeps this near the crew size, not the workforce, and picks
+        the same earliest start as trying everyone.
+        """
         chosen: list[str] = []
         latest = start
+        duration = end - start
         for req in op.crew:
+            shifts: list[tuple[int, int, _Shift]] = []
+            for i, group in enumerate(self.qualified(req)):
+                if duration > group.longest:
+                    continue
+                bound = _window_fit(group.shifts, start, duration, NEVER)
+                if bound is not None:
+                    shifts.append((bound, i, group))
+            shifts.sort()
             options: list[tuple[int, str]] = []
-            for w in self.problem.candidates(op, req):
-                q = w.qualified(req.skill, req.min_level)
-                if w.name in chosen or q is None:
-                    continue
-                if q.valid_until is not None and q.valid_until < end:
-                    continue
-                at = self.people[w.name].fit(self.problem, op, start, end - start)
-                if at is not None and (q.valid_until is None or at + end - start <= q.valid_until):
-                    options.append((at, w.name))
+            for bound, i, group in shifts:
+                if len(options) >= req.count and options[req.count - 1][0] <= bound:
+                    break
+                # Round robin within the shift: the workers after the last one taken are the
+                # likeliest to be free, so the search rarely walks past the busy ones.
+                turn = self._turn.get((req.skill, req.min_level, i), 0)
+                size = len(group.members)
+                for j in range(size):
+                    name, q = group.members[(turn + j) % size]
+                    if name in chosen:
+                        continue
+                    if q.valid_until is not None and q.valid_until < end:
+                        continue
+                    at = self.people[name].fit(self.problem, op, bound, duration)
+                    if at is None or (q.valid_until is not None and at + duration > q.valid_until):
+                        continue
+                    bisect.insort(options, (at, name))
+                    if at == bound:
+                        self._turn[req.skill, req.min_level, i] = (turn + j + 1) % size
+                    if len(options) >= req.count and options[req.count - 1][0] <= bound:
+                        break
             if len(options) < req.count:
                 return None
-            options.sort()
             for at, name in options[: req.count]:
                 chosen.append(name)
                 latest = max(latest, at)
@@ -144,7 +251,8 @@ class _Builder:
                 lane_fits = [
                     (at, i)
                     for i, lane in enumerate(self.lanes[mode.resource])
-                    if (at := lane.fit(self.problem, op, t, mode.duration)) is not None
+                    if (at := lane.fit(self.problem, op, t, mode.duration, not op.locked))
+                    is not None
                 ]
                 if not lane_fits:
                     break
@@ -169,13 +277,21 @@ class _Builder:
         return Assignment(op.name, resource, end - duration, end, workers)
 
 
-def construct(problem: Problem, rule: Rule, ready_first: bool) -> Schedule | None:
+def construct(
+    problem: Problem,
+    rule: Rule,
+    ready_first: bool,
+    not_before: Mapping[str, int] | None = None,
+) -> Schedule | None:
     """One schedule built with one priority rule (None if the rule paints itself in a corner).
 
     With `ready_first`, the operation that can start first is taken (the rule breaks ties): the
-    Giffler-Thompson flavour, good for makespan. Without, the rule alone decides.
+    Giffler-Thompson flavour, good for makespan. Without, the rule alone decides. `not_before`
+    holds operations back until a minute: a repair after a change passes the previous starts,
+    so that only what the change pushes moves (a right shift), and nothing jumps ahead.
     """
     builder = _Builder(problem)
+    held = not_before or {}
     waiting = {o.name: len(set(problem.all_predecessors(o))) for o in problem.operations}
     successors: dict[str, list[str]] = {o.name: [] for o in problem.operations}
     for op in problem.operations:
@@ -189,41 +305,36 @@ def construct(problem: Problem, rule: Rule, ready_first: bool) -> Schedule | Non
             if a is None:
                 return None
             builder.placed[op.name] = a
-    eligible = [
-        (rule(o), o.name)
-        for o in problem.operations
-        if waiting[o.name] == 0 and o.name not in builder.placed
-    ]
+    # An eligible operation's predecessors are all placed, so its ready time and its rule key
+    # are fixed when it becomes eligible: a heap takes the next one in log time (a scan of the
+    # eligible list at every step was quadratic, seconds on a plant of 6,000 operations).
+    eligible: list[tuple[int, tuple[int, ...], str]] = []
+
+    def push(name: str) -> None:
+        ready = max(builder.ready(ops[name]), held.get(name, 0)) if ready_first else 0
+        heapq.heappush(eligible, (ready, rule(ops[name]), name))
+
+    for o in problem.operations:
+        if waiting[o.name] == 0 and o.name not in builder.placed:
+            push(o.name)
     for name in builder.placed:
         for s in successors[name]:
             waiting[s] -= 1
             if waiting[s] == 0 and s not in builder.placed:
-                eligible.append((rule(ops[s]), s))
-    ready_at: dict[str, int] = {}
+                push(s)
     while eligible:
-        if ready_first:
-            # An eligible operation's predecessors are all placed, so its ready time is fixed:
-            # computed once, not at every step (which made this quadratic on large shops).
-            for _, name in eligible:
-                if name not in ready_at:
-                    ready_at[name] = builder.ready(ops[name])
-            best_i = min(
-                range(len(eligible)),
-                key=lambda i: (ready_at[eligible[i][1]], eligible[i][0]),
-            )
-        else:
-            best_i = min(range(len(eligible)), key=lambda i: eligible[i][0])
-        _, name = eligible.pop(best_i)
+        ready, _, name = heapq.heappop(eligible)
         op = ops[name]
         if name not in builder.placed:
-            a = builder.place(op, builder.ready(op))
+            at = ready if ready_first else max(builder.ready(op), held.get(name, 0))
+            a = builder.place(op, at)
             if a is None:
                 return None
             builder.placed[name] = a
         for s in successors[name]:
             waiting[s] -= 1
             if waiting[s] == 0 and s not in builder.placed:
-                eligible.append((rule(ops[s]), s))
+                push(s)
     if len(builder.placed) != len(problem.operations):
         return None
     return Schedule(tuple(builder.placed[o.name] for o in problem.operations))
@@ -234,16 +345,41 @@ def rule_names(problem: Problem) -> Sequence[str]:
 
 
 def best_constructive(
-    problem: Problem, evaluate: Callable[[Schedule], int | None]
+    problem: Problem,
+    evaluate: Callable[[Schedule], int | None],
+    *,
+    previous: Schedule | None = None,
+    stop: Callable[[], bool] | None = None,
+    found: Callable[[Schedule, int], None] | None = None,
 ) -> tuple[Schedule, int] | None:
-    """The best schedule over all rules, by `evaluate` (None: reject, e.g. a violation)."""
-    best: tuple[Schedule, int] | None = None
+    """The best schedule over all rules, by `evaluate` (None: reject, e.g. a violation).
+
+    With a `previous` schedule the first try is its repair: operations in their previous order,
+    none earlier than before. Once `stop()` says the time is up, no further rule is tried (the
+    first schedule found is always finished: on a plant of thousands of operations one rule
+    takes seconds). `found` hears of each new best as it comes.
+    """
+    tries: list[tuple[Rule, bool, Mapping[str, int] | None]] = []
+    if previous is not None:
+        starts = {a.operation: a.start for a in previous.assignments}
+        tail = _rules(problem)["most_work_remaining"]
+
+        def in_previous_order(o: Operation) -> tuple[int, ...]:
+            return (starts.get(o.name, NEVER), *tail(o))
+
+        tries.append((in_previous_order, True, starts))
     for rule in _rules(problem).values():
-        for ready_first in (True, False):
-            schedule = construct(problem, rule, ready_first)
-            if schedule is None:
-                continue
-            value = evaluate(schedule)
-            if value is not None and (best is None or value < best[1]):
-                best = (schedule, value)
+        tries += [(rule, True, None), (rule, False, None)]
+    best: tuple[Schedule, int] | None = None
+    for rule, ready_first, held in tries:
+        if best is not None and stop is not None and stop():
+            break
+        schedule = construct(problem, rule, ready_first, held)
+        if schedule is None:
+            continue
+        value = evaluate(schedule)
+        if value is not None and (best is None or value < best[1]):
+            best = (schedule, value)
+            if found is not None:
+                found(schedule, value)
     return best

@@ -46,6 +46,15 @@ def horizon(problem: Problem, known: Schedule | None = None) -> int:
     return max(ends)
 
 
+def model_size(problem: Problem) -> int:
+    """How many alternatives the full model would carry: an interval per (operation, resource)
+    and a literal per (operation, qualified worker). Its build time grows with this."""
+    return sum(
+        len(op.modes) + sum(len(problem.candidates(op, req)) for req in op.crew)
+        for op in problem.operations
+    )
+
+
 @dataclass
 class _OpVars:
     start: Any

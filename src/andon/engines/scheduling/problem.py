@@ -34,6 +34,13 @@ def _check_windows(windows: Sequence[Window] | None, owner: str) -> None:
         previous_end = end
 
 
+def _longest_from_zero(windows: Sequence[Window] | None) -> int:
+    """The longest working stretch at or after minute 0 (unbounded without windows)."""
+    if windows is None:
+        return 1 << 62
+    return max((end - max(start, 0) for start, end in windows if end > 0), default=0)
+
+
 def earliest_fit(windows: Sequence[Window] | None, ready: int, duration: int) -> int | None:
     """Earliest start >= ready of `duration` minutes inside one window (None: never).
 
@@ -300,9 +307,17 @@ class Problem:
 
     def candidates(self, op: Operation, requirement: CrewRequirement) -> tuple[Worker, ...]:
         """Workers qualified for a crew requirement (certification checked per start time)."""
-        return tuple(
-            w for w in self.workers if w.qualified(requirement.skill, requirement.min_level)
-        )
+        key = (requirement.skill, requirement.min_level)
+        found = self._candidates.get(key)
+        if found is None:
+            # Once per (skill, level), not once per operation over the whole workforce.
+            found = tuple(w for w in self.workers if w.qualified(*key))
+            self._candidates[key] = found
+        return found
+
+    @cached_property
+    def _candidates(self) -> dict[tuple[str, int], tuple[Worker, ...]]:
+        return {}
 
     @cached_property
     def topological_order(self) -> tuple[Operation, ...]:
@@ -347,15 +362,22 @@ class Problem:
                 )
 
     def _check_crews(self) -> None:
+        # Per (skill, level): each qualified worker's longest stretch on shift, longest first,
+        # so that each operation only counts how many are long enough for it.
+        stretches: dict[tuple[str, int], list[int]] = {}
         for op in self.operations:
             shortest = min(m.duration for m in op.modes)
             for req in op.crew:
-                able = [
-                    w
-                    for w in self.candidates(op, req)
-                    if earliest_fit(w.shifts, 0, shortest) is not None
-                ]
-                if len(able) < req.count:
+                key = (req.skill, req.min_level)
+                if key not in stretches:
+                    stretches[key] = sorted(
+                        (_longest_from_zero(w.shifts) for w in self.candidates(op, req)),
+                        reverse=True,
+                    )
+                longest = stretches[key]
+                able = longest[: req.count]
+                if len(able) < req.count or able[-1] < shortest:
+                    able = [x for x in longest if x >= shortest]
                     raise ProblemError(
                         f"operation {op.name}: needs {req.count} worker(s) with {req.skill} "
                         f"level {req.min_level}, only {len(able)} qualified on any shift"

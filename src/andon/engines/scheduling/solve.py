@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from ortools.sat.python import cp_model
@@ -21,7 +22,7 @@ from andon.engines.scheduling import tabu
 from andon.engines.scheduling.checker import check, evaluate
 from andon.engines.scheduling.heuristic import best_constructive
 from andon.engines.scheduling.lns import improve
-from andon.engines.scheduling.model import Model, horizon
+from andon.engines.scheduling.model import Model, horizon, model_size
 from andon.engines.scheduling.problem import Problem
 from andon.engines.scheduling.result import Result, Schedule, Status
 
@@ -36,6 +37,12 @@ FULL_MODEL_SHARE_WITH_LNS = 0.5
 # Measured on a Taillard mix at 10 s (docs/benchmarks.md): 0.3 with the search beside CP-SAT
 # did better than 0.5 or 0.6 with CP-SAT alone, and than the search alone.
 TABU_SHARE = 0.3
+# Above this many alternatives (an interval per operation and resource it may run on, a literal
+# per operation and qualified worker) the full model is not built: on the large demo plant
+# (5,900 operations, 4,600 of them with a crew drawn from 100 to 200 qualified workers) it had
+# 1.2 million variables and took 17 s to build and 5 s to hint, more than the whole time limit.
+# The dispatching rules are then the solver, with the whole time limit (docs/scheduling.md).
+FULL_MODEL_MAX_SIZE = 60_000
 
 
 class CheckerError(AssertionError):
@@ -56,6 +63,7 @@ def _run(
     seed: int,
     previous: Schedule | None,
     stability: int,
+    on_solution: Callable[[int], None] | None = None,
 ) -> Result:
     if time_limit <= 0 or workers < 1:
         raise ValueError("time_limit must be positive and workers at least 1")
@@ -75,7 +83,23 @@ def _run(
             )
         return value
 
-    warm = best_constructive(problem, score)
+    fits = model_size(problem) <= FULL_MODEL_MAX_SIZE
+    warm = best_constructive(
+        problem,
+        score,
+        previous=previous,
+        stop=lambda: time.perf_counter() - began >= time_limit,
+        found=None if on_solution is None else lambda _, value: on_solution(value),
+    )
+    if not fits:
+        if warm is None:
+            return Result(Status.UNKNOWN, message="no dispatching rule found a schedule")
+        return Result(
+            Status.FEASIBLE,
+            _checked(problem, warm[0]),
+            warm[1],
+            message="the best dispatching rule: too large for the full model",
+        )
     if previous is not None and score(previous) is not None:
         value = score(previous)
         if value is not None and (warm is None or value <= warm[1]):
@@ -162,14 +186,22 @@ def _run(
     )
 
 
-def solve(problem: Problem, time_limit: float = 10.0, workers: int = 2, seed: int = 0) -> Result:
+def solve(
+    problem: Problem,
+    time_limit: float = 10.0,
+    workers: int = 2,
+    seed: int = 0,
+    on_solution: Callable[[int], None] | None = None,
+) -> Result:
     """The best schedule found in `time_limit` seconds on `workers` threads.
 
     The problem is already validated (building it raises ProblemError naming the operation at
     fault), so INFEASIBLE here means the constraints conflict in combination (e.g. locks and due
-    capacity), and UNKNOWN that no schedule was found in time.
+    capacity), and UNKNOWN that no schedule was found in time. `on_solution` hears the objective
+    of each better checked schedule of the constructive stage as it is found, so a caller can
+    show the first schedule long before the time limit.
     """
-    return _run(problem, time_limit, workers, seed, None, 0)
+    return _run(problem, time_limit, workers, seed, None, 0, on_solution)
 
 
 def reschedule(
@@ -179,11 +211,14 @@ def reschedule(
     workers: int = 2,
     seed: int = 0,
     stability: int = 1,
+    on_solution: Callable[[int], None] | None = None,
 ) -> Result:
     """A new schedule after a change (a breakdown, a rush order) that moves as little as it can.
 
     Started and locked operations are fixed in `problem` itself. The objective adds `stability`
     per minute each operation's start moves from `previous`, so the planner weighs disruption
-    on the floor against the objective; operations new in `problem` are placed freely.
+    on the floor against the objective; operations new in `problem` are placed freely. The
+    first schedule tried is the previous one repaired: each operation in its previous order and
+    no earlier than before, so only what the change pushes moves.
     """
-    return _run(problem, time_limit, workers, seed, previous, stability)
+    return _run(problem, time_limit, workers, seed, previous, stability, on_solution)
