@@ -165,3 +165,19 @@ def test_the_kpi_pages_show_a_plant_that_runs_like_a_real_one(loaded_plant, toda
     scrapped = [e for e in loaded_plant.events if e.scrap > 0]
     assert scrapped
     assert all(e.reason for e in scrapped)
+
+
+def test_history_orders_lead_back_to_their_routing_and_defined_reasons(loaded_plant):
+    """The terminal shows an operation's instructions and drawings through its routing link, and
+    the Pareto labels reasons from master data: the demo's orders and events must have both."""
+    from andon.production.models import ProductionEvent, ReasonCode, WorkOrderOperation
+
+    operations = WorkOrderOperation.objects.all()
+    assert operations.exists()
+    assert not operations.filter(routing_operation__isnull=True).exists()
+    used = set(ProductionEvent.objects.exclude(reason="").values_list("reason", flat=True))
+    defined = set(ReasonCode.objects.values_list("code", flat=True))
+    assert used <= defined, used - defined
+    assert ReasonCode.objects.filter(
+        kind="downtime", code="BREAKDOWN"
+    ).exists()  # the standard list

@@ -111,9 +111,19 @@ def test_a_defined_downtime_reason_gives_the_event_its_class(work_center, report
     assert ProductionEvent.objects.get(pk=sent.event_id).downtime_class == "planned"
 
 
-def test_the_downtime_pareto_shows_labels(supervisor_client, work_center, report):
+def test_the_downtime_pareto_shows_labels_and_charts_losses_only(
+    supervisor_client, work_center, report
+):
     report("downtime_start", when=at(0), work_center="CNC1", reason="TOOL-BREAK")
     report("downtime_end", when=at(45), work_center="CNC1")
+    report("downtime_start", when=at(60), work_center="CNC1", reason="CLEANING")
+    report("downtime_end", when=at(90), work_center="CNC1")
     start = at(0).date().isoformat()
-    page = supervisor_client.get(reverse("performance:downtime"), {"from": start, "to": start})
-    assert "Tool broken" in page.content.decode()
+    url = reverse("performance:downtime")
+    page = supervisor_client.get(url, {"from": start, "to": start})
+    chart = page.context["chart"]
+    assert "Tool broken" in chart
+    assert "Cleaning" not in chart  # planned downtime is not a loss
+    assert "Cleaning" in page.content.decode()  # but it is listed
+    everything = supervisor_client.get(url, {"from": start, "to": start, "planned": "1"})
+    assert "Cleaning" in everything.context["chart"]

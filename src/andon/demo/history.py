@@ -61,6 +61,26 @@ SHORT_STOP_REASONS = ("JAM", "JAM", "JAM", "JAM", "TOOL-CHANGE", "TOOL-CHANGE", 
 BREAKDOWN_REASONS = ("HYDRAULICS", "HYDRAULICS", "SPINDLE", "ELECTRICAL", "COOLANT", "CONTROLLER")
 PLANNED_REASONS = ("PREVENTIVE-MAINT", "CLEANING")
 BREAK = "BREAK"
+# The codes above as the plant's master data (kind, code, label, downtime class, loss), so the
+# terminal offers them and the Pareto reads them; the standard list already holds the rest.
+REASON_CODES = (
+    ("scrap", "DIM-OOT", "Dimension out of tolerance", "", "process_defect"),
+    ("scrap", "MATERIAL", "Material flaw", "", "process_defect"),
+    ("scrap", "BURR", "Burr left on part", "", "process_defect"),
+    ("pause", "WAIT-MATERIAL", "Waiting for material", "", "minor_stop"),
+    ("pause", "QUALITY-CHECK", "Waiting for quality check", "", "minor_stop"),
+    ("pause", "NO-OPERATOR", "No operator", "", "minor_stop"),
+    ("downtime", "JAM", "Part jammed", "unplanned", "minor_stop"),
+    ("downtime", "TOOL-CHANGE", "Tool change", "unplanned", "setup_adjustment"),
+    ("downtime", "SENSOR", "Sensor fault", "unplanned", "minor_stop"),
+    ("downtime", "HYDRAULICS", "Hydraulic fault", "unplanned", "equipment_failure"),
+    ("downtime", "SPINDLE", "Spindle fault", "unplanned", "equipment_failure"),
+    ("downtime", "ELECTRICAL", "Electrical fault", "unplanned", "equipment_failure"),
+    ("downtime", "COOLANT", "Coolant system fault", "unplanned", "equipment_failure"),
+    ("downtime", "CONTROLLER", "Controller fault", "unplanned", "equipment_failure"),
+    ("downtime", "PREVENTIVE-MAINT", "Preventive maintenance", "planned", ""),
+    ("downtime", "BREAK", "Break", "planned", ""),
+)
 SCRAP_RATE = 0.015
 STARTUP_SCRAP_RATE = 0.06
 MINUTE = dt.timedelta(minutes=1)

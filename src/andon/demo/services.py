@@ -22,6 +22,7 @@ from andon.accounts.roles import ADMIN, ROLES
 from andon.accounts.services import ensure_roles
 from andon.catalog.models import AlternativeWorkCenter, BomLine, Item, Operation, UnitOfMeasure
 from andon.core import audit
+from andon.demo import history
 from andon.demo.spec import DemoPlant
 from andon.inventory.models import Lot, StockBalance, StockMove
 from andon.orders.models import (
@@ -34,8 +35,8 @@ from andon.orders.models import (
 from andon.partners.models import Customer, Supplier, SupplierItem
 from andon.people.models import Certification, Skill, Worker, WorkerCertification, WorkerSkill
 from andon.plant.models import Calendar, CalendarException, Location, Shift, WorkCenter
-from andon.production import timeline
-from andon.production.models import ProductionEvent, WorkOrder, WorkOrderOperation
+from andon.production import reasons, timeline
+from andon.production.models import ProductionEvent, ReasonCode, WorkOrder, WorkOrderOperation
 
 BATCH = 2000
 M = TypeVar("M", bound=models.Model)
@@ -349,6 +350,10 @@ class _Loader:
                 for o in p.operations
             ],
         )
+        self.routing = {
+            (spec.item, spec.sequence): op
+            for op, spec in zip(operations, p.operations, strict=True)
+        }
         self.insert(
             AlternativeWorkCenter,
             [
@@ -507,6 +512,16 @@ class _Loader:
         """Past work orders and their events, written in bulk; each operation's progress is
         folded from its own events by production's timeline, exactly as `derive` would."""
         p = self.plant
+        reasons.ensure_starting_codes()
+        ReasonCode.objects.bulk_create(
+            [
+                ReasonCode(
+                    kind=k, code=c, label=label, downtime_class=dc, loss=loss, sequence=300 + n
+                )
+                for n, (k, c, label, dc, loss) in enumerate(history.REASON_CODES)
+            ],
+            ignore_conflicts=True,
+        )
         self.phase(
             "Production history",
             len(p.work_orders) + sum(len(o.operations) for o in p.work_orders) + len(p.events),
@@ -554,6 +569,7 @@ class _Loader:
                     work_center=self.work_centers[op.work_center],
                     setup_minutes=op.setup_minutes,
                     run_minutes_per_unit=op.run_minutes_per_unit,
+                    routing_operation=self.routing.get((spec.item, op.sequence)),
                 )
                 _apply_state(row, timeline.fold(facts.get((spec.number, op.sequence), [])))
                 operations[(spec.number, op.sequence)] = row

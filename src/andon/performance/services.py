@@ -192,6 +192,7 @@ class KpiService:
                     {
                         "reason": e.reasons[r],
                         "kind": _KIND_LABEL[kind],
+                        "planned": kind == ElementKind.DOWNTIME_PLANNED,
                         "hours": float(seconds[r]) / 3600,
                         "count": int(counts[r]),
                     }

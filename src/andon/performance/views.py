@@ -147,7 +147,11 @@ def downtime(request: HttpRequest) -> HttpResponse:
     names = reasons.labels(p["reason"] for p in pareto)
     for p in pareto:
         p["label"] = names.get(p["reason"], "")
-    top = pareto[:15]
+    # Planned downtime (breaks, planned maintenance) is time the plan set aside, not a loss: it is
+    # listed, but charted only on request, so the bars show what there is to fix.
+    with_planned = request.GET.get("planned") == "1"
+    losses = [p for p in pareto if with_planned or not p["planned"]]
+    top = losses[:15]
     return render(
         request,
         "performance/downtime.html",
@@ -157,12 +161,13 @@ def downtime(request: HttpRequest) -> HttpResponse:
             "chart": figures.pareto(
                 [p["label"] or p["reason"] for p in top],
                 [p["hours"] for p in top],
-                total=sum(p["hours"] for p in pareto),
+                total=sum(p["hours"] for p in losses),
             )
             if top
             else "",
             "reason": reason,
             "events": events,
+            "with_planned": with_planned,
         },
     )
 

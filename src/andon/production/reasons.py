@@ -15,6 +15,31 @@ from andon.core.records import field_values
 from andon.production.models import ReasonCode
 
 FIELDS = ("kind", "code", "label", "downtime_class", "loss", "sequence", "active")
+# A new plant's list (migration 0002 holds the same as it was then): kind, code, label, class, loss.
+STARTING_CODES = [
+    ("pause", "BREAK", "Break", "", ""),
+    ("pause", "MATERIAL", "Waiting for material", "", "minor_stop"),
+    ("pause", "INSPECTION", "Waiting for inspection", "", "minor_stop"),
+    ("pause", "TOOLING", "Waiting for tooling", "", "setup_adjustment"),
+    ("pause", "OTHER-JOB", "Called to other work", "", "minor_stop"),
+    ("pause", "OTHER", "Other", "", "minor_stop"),
+    ("scrap", "DIMENSION", "Out of tolerance", "", "process_defect"),
+    ("scrap", "SURFACE", "Surface defect", "", "process_defect"),
+    ("scrap", "MATERIAL-DEFECT", "Material defect", "", "process_defect"),
+    ("scrap", "SETUP-PIECE", "Setup piece", "", "startup_reject"),
+    ("scrap", "HANDLING", "Damaged in handling", "", "process_defect"),
+    ("scrap", "OTHER", "Other", "", "process_defect"),
+    ("downtime", "BREAKDOWN", "Machine breakdown", "unplanned", "equipment_failure"),
+    ("downtime", "TOOL-BREAK", "Tool broken", "unplanned", "equipment_failure"),
+    ("downtime", "NO-OPERATOR", "No operator", "unplanned", "minor_stop"),
+    ("downtime", "NO-MATERIAL", "No material", "unplanned", "minor_stop"),
+    ("downtime", "QUALITY-STOP", "Quality stop", "unplanned", "equipment_failure"),
+    ("downtime", "UTILITIES", "Air, power or coolant", "unplanned", "equipment_failure"),
+    ("downtime", "PLANNED-MAINT", "Planned maintenance", "planned", ""),
+    ("downtime", "CLEANING", "Cleaning", "planned", ""),
+    ("downtime", "MEETING", "Meeting or training", "planned", ""),
+    ("downtime", "NO-ORDERS", "No orders", "planned", ""),
+]
 Kind = ReasonCode.Kind
 
 
@@ -32,6 +57,17 @@ def delete_reason(user: Any, reason: ReasonCode) -> None:
     """Events keep the code they were sent with: deleting a code only drops its label."""
     with transaction.atomic():
         services.delete(user, reason)
+
+
+def ensure_starting_codes() -> None:
+    """Put back the starting list where missing (a database emptied by `andon demo --reset`)."""
+    ReasonCode.objects.bulk_create(
+        [
+            ReasonCode(kind=k, code=c, label=label, downtime_class=dc, loss=loss, sequence=10 * n)
+            for n, (k, c, label, dc, loss) in enumerate(STARTING_CODES, start=1)
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def for_terminal() -> dict[str, list[dict[str, Any]]]:
