@@ -41,9 +41,11 @@ Progress = Callable[[int, int | None], None]
 DEFAULT_TIME_LIMIT = float(getattr(settings, "ANDON_SCHEDULE_TIME_LIMIT", 10.0))
 DEFAULT_HORIZON_DAYS = int(getattr(settings, "ANDON_SCHEDULE_HORIZON_DAYS", 60))
 SOLVER_WORKERS = int(getattr(settings, "ANDON_SCHEDULE_WORKERS", 2))
-# A quick first solve gives the floor a schedule (and the page a first point) within seconds;
-# the rest of the time limit goes to the full search.
-FIRST_SHARE = 0.2
+# A reschedule starts from the schedule in force repaired, so it needs less search than a new
+# schedule, and the floor is waiting for it: half the time limit by default.
+RESCHEDULE_TIME_LIMIT = float(
+    getattr(settings, "ANDON_RESCHEDULE_TIME_LIMIT", min(DEFAULT_TIME_LIMIT, 5.0))
+)
 # Minutes of start shift weighed as one minute of objective when rescheduling: moving work on
 # the floor is a cost in itself.
 STABILITY = 1
@@ -155,35 +157,34 @@ def _solve(
     began: float,
     on_progress: Progress | None,
 ) -> Result:
+    """One engine call for the whole time limit; each better schedule it reports on the way is
+    a point of the run's progress, so the page shows the first schedule within seconds."""
     problem = built.problem
     points: list[list[float]] = []
     solving = time.perf_counter()
+    limit = run.time_limit
 
-    def record(result: Result, percent: int) -> None:
-        if result.objective is not None:
-            points.append([round(time.perf_counter() - solving, 2), result.objective])
+    def record(objective: int | None, percent: int) -> None:
+        if objective is not None and (not points or points[-1][1] != objective):
+            points.append([round(time.perf_counter() - solving, 2), objective])
         _save(run, progress=list(points), percent=percent)
         if on_progress is not None:
-            on_progress(percent, result.objective)
+            on_progress(percent, objective)
 
-    limit = run.time_limit
+    def found(objective: int) -> None:
+        record(objective, min(99, round(100 * (time.perf_counter() - solving) / limit)))
+
     if previous is not None:
-        result = reschedule(problem, previous, limit, SOLVER_WORKERS, seed=0, stability=STABILITY)
-        record(result, 100)
-        return result
-    first = min(limit, max(limit * FIRST_SHARE, 0.5))
-    best = solve(problem, first, SOLVER_WORKERS, seed=0)
-    record(best, round(100 * first / limit))
-    rest = limit - (time.perf_counter() - solving)
-    if best.status in (Status.FEASIBLE, Status.UNKNOWN) and rest > 0.5:
-        full = solve(problem, rest, SOLVER_WORKERS, seed=1)
-        if full.objective is not None and (
-            best.objective is None or full.objective < best.objective
-        ):
-            bound = max(x for x in (best.lower_bound, full.lower_bound, 0) if x is not None)
-            best = Result(full.status, full.schedule, full.objective, bound, full.message)
-        record(best, 100)
-    return best
+        result = reschedule(
+            problem, previous, limit, SOLVER_WORKERS, seed=0, stability=STABILITY,
+            on_solution=found,
+        )  # fmt: skip
+    else:
+        result = solve(problem, limit, SOLVER_WORKERS, seed=0, on_solution=found)
+    record(result.objective, 100)
+    if result.message:
+        _save(run, log=f"{run.log}\n{result.message}".strip())
+    return result
 
 
 def previous_schedule(built: Built, run: ScheduleRun | None) -> Schedule | None:
@@ -300,7 +301,7 @@ def work_center_down(
     end: dt.datetime,
     *,
     reason: str = "",
-    time_limit: float = DEFAULT_TIME_LIMIT,
+    time_limit: float = RESCHEDULE_TIME_LIMIT,
 ) -> ScheduleRun:
     """Record that a work center cannot work from `start` to `end`, and reschedule around it.
 
@@ -331,7 +332,7 @@ def work_center_down(
 
 
 def reschedule_now(
-    user: Any, *, reason: str = "", time_limit: float = DEFAULT_TIME_LIMIT
+    user: Any, *, reason: str = "", time_limit: float = RESCHEDULE_TIME_LIMIT
 ) -> ScheduleRun:
     """After an order changed: a new schedule that keeps the floor as stable as it can."""
     return start_run(
