@@ -125,6 +125,7 @@ EMAIL_TIMEOUT = config.env_int("ANDON_EMAIL_TIMEOUT", 10)
 # Where people reach this Andon; links in emails and webhooks start with it.
 ANDON_BASE_URL = os.environ.get("ANDON_BASE_URL", "").rstrip("/")
 ANDON_WEBHOOK_TIMEOUT = config.env_int("ANDON_WEBHOOK_TIMEOUT", 5)
+ANDON_HANDOVER_ACK_MINUTES = config.env_int("ANDON_HANDOVER_ACK_MINUTES", 30)
 
 TASKS = {
     "default": {

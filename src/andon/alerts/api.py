@@ -4,7 +4,7 @@
 """
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
@@ -190,7 +190,11 @@ class NotificationOut(Schema):
 
 
 class NotificationFilter(Schema):
-    kind: Notification.Kind | None = Field(None, description="Only alerts, or only mentions.")
+    # A literal, not the model's enum: enums named `Kind` from several apps would share one name
+    # in the OpenAPI document.
+    kind: Literal["alert", "mention"] | None = Field(
+        None, description="Only alerts, or only mentions."
+    )
 
 
 class CountOut(Schema):
