@@ -15,8 +15,12 @@ OPEN_END = 2**62
 """`TimeElement.ends` of a state still open in the ledger: it is closed when read."""
 
 
-class ReasonCode(models.Model):
-    """A reason code seen on the floor, so that elements carry a small integer key."""
+class ReasonKey(models.Model):
+    """A reason code seen on the floor, so that elements carry a small integer key.
+
+    Not the reason master data (`production.ReasonCode`): every code sent gets a key here, defined
+    or not, because the element store must hold whatever the ledger holds.
+    """
 
     code = models.CharField(max_length=40, unique=True)
 

@@ -28,7 +28,7 @@ from andon.performance.fold import (
     fold_machine,
     fold_operation,
 )
-from andon.performance.models import OPEN_END, LedgerMark, ReasonCode, TimeElement
+from andon.performance.models import OPEN_END, LedgerMark, ReasonKey, TimeElement
 from andon.production.models import ProductionEvent
 
 LOOKBACK = 1000  # ids below the highest folded one that may still commit
@@ -105,11 +105,11 @@ class StoreBuilder(Builder):
     def resolve(self) -> None:
         """Store the reason codes first used here and put their keys in (two queries)."""
         if self.local:
-            ReasonCode.objects.bulk_create(
-                [ReasonCode(code=code) for code in self.local], ignore_conflicts=True
+            ReasonKey.objects.bulk_create(
+                [ReasonKey(code=code) for code in self.local], ignore_conflicts=True
             )
             self.codes.update(
-                ReasonCode.objects.filter(code__in=list(self.local)).values_list("code", "pk")
+                ReasonKey.objects.filter(code__in=list(self.local)).values_list("code", "pk")
             )
             keys = {-2 - n: self.codes[code] for code, n in self.local.items()}
             self.local = {}
@@ -241,7 +241,7 @@ def refresh(rebuild: bool = False) -> int:
             new = [r for r in recent if r[0] not in seen]
             operations = {op for _, op, _ in new if op is not None}
             machines = {wc for _, op, wc in new if op is None}
-        codes = dict(ReasonCode.objects.values_list("code", "pk"))
+        codes = dict(ReasonKey.objects.values_list("code", "pk"))
         _fold_operations(operations, codes)
         _fold_machines(machines, codes)
         high = max([top, *(pk for pk, _, _ in recent)])
@@ -312,4 +312,4 @@ def reason_codes(keys: list[int]) -> dict[int, str]:
     """The codes behind reason keys (no query when there are none)."""
     if not keys:
         return {}
-    return dict(ReasonCode.objects.filter(pk__in=keys).values_list("pk", "code"))
+    return dict(ReasonKey.objects.filter(pk__in=keys).values_list("pk", "code"))
