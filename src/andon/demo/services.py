@@ -36,6 +36,7 @@ from andon.partners.models import Customer, Supplier, SupplierItem
 from andon.people.models import Certification, Skill, Worker, WorkerCertification, WorkerSkill
 from andon.plant.models import Calendar, CalendarException, Location, Shift, WorkCenter
 from andon.production import reasons, timeline
+from andon.production.batch import store_state
 from andon.production.models import ProductionEvent, ReasonCode, WorkOrder, WorkOrderOperation
 
 BATCH = 2000
@@ -571,7 +572,7 @@ class _Loader:
                     run_minutes_per_unit=op.run_minutes_per_unit,
                     routing_operation=self.routing.get((spec.item, op.sequence)),
                 )
-                _apply_state(row, timeline.fold(facts.get((spec.number, op.sequence), [])))
+                store_state(row, timeline.fold(facts.get((spec.number, op.sequence), [])))
                 operations[(spec.number, op.sequence)] = row
             last = operations[(spec.number, spec.operations[-1].sequence)]
             order.good_quantity = last.good_quantity
@@ -603,23 +604,6 @@ class _Loader:
 
 
 ZERO = Decimal("0")
-
-
-def _apply_state(operation: WorkOrderOperation, state: timeline.State) -> None:
-    """The derived fields `production.events.derive` stores, from an already folded state."""
-    operation.status = state.status
-    operation.good_quantity = state.good
-    operation.scrap_quantity = state.scrap
-    operation.rework_quantity = state.rework
-    operation.actual_start = state.actual_start
-    operation.actual_end = state.actual_end
-    operation.state_since = state.since
-    operation.state_reason = state.reason[:40]
-    operation.setup_seconds = round(state.seconds["setup"])
-    operation.processing_seconds = round(state.seconds["processing"])
-    operation.delay_seconds = round(state.seconds["delay"])
-    operation.down_seconds = round(state.seconds["down"])
-    operation.labour_seconds = round(state.labour)
 
 
 # The write phases, in dependency order; production history goes last.
