@@ -90,7 +90,11 @@ def pareto(reasons: list[str], hours: list[float], total: float = 0.0) -> str:
         go.Scatter(x=reasons, y=cumulative, name="cumulative %", yaxis="y2", line={"color": BLUE})
     )
     fig.update_layout(
-        **LAYOUT,
+        **{
+            **LAYOUT,
+            "margin": {"l": 50, "r": 50, "t": 40, "b": 90},
+            "legend": {"orientation": "h", "y": 1.12, "x": 0},
+        },
         yaxis={"title": "hours"},
         yaxis2={
             "overlaying": "y",
