@@ -18,7 +18,7 @@ from andon.core.pagination import Pagination
 from andon.core.schemas import Timestamp
 from andon.inventory.lookups import item_by_sku
 from andon.plant.models import WorkCenter
-from andon.scheduling import ctp, queries, services
+from andon.scheduling import changes, ctp, queries, services
 from andon.scheduling.models import ScheduledOperation, ScheduleRun
 
 router = Router(tags=["scheduling"])
@@ -106,10 +106,25 @@ def list_runs(request: HttpRequest) -> QuerySet[ScheduleRun]:
     return ScheduleRun.objects.order_by("-created_at", "-id")
 
 
-@router.get("/schedules/current", response=RunOut, summary="The schedule in force")
-def current_run(request: HttpRequest) -> ScheduleRun:
+class CurrentRunOut(RunOut):
+    orders_changed_at: dt.datetime | None = Field(
+        None, description="Latest work-order change the schedule does not reflect (null: none)."
+    )
+    changed_work_orders: list[str] = Field(
+        [], description="Work orders changed since; reschedule with POST /schedules."
+    )
+
+
+@router.get("/schedules/current", response=CurrentRunOut, summary="The schedule in force")
+def current_run(request: HttpRequest) -> dict[str, Any]:
     require(request, "view")
-    return _current()
+    run = _current()
+    found = changes.since(run)
+    return {
+        **RunOut.from_orm(run).model_dump(),
+        "orders_changed_at": found[0].at if found else None,
+        "changed_work_orders": sorted({c.work_order for c in found}),
+    }
 
 
 class OperationFilter(Schema):
@@ -145,7 +160,9 @@ class RunIn(Schema):
     time_limit: float = Field(services.DEFAULT_TIME_LIMIT, gt=0, le=3600)
     horizon_days: int = Field(services.DEFAULT_HORIZON_DAYS, ge=1, le=366)
     reschedule: bool = Field(
-        False, description="Keep the floor stable: move as little as possible."
+        False,
+        description="Keep the floor stable: started and locked operations stay, the rest moves "
+        "as little as possible (after a breakdown or an order change).",
     )
     reason: str = Field("", max_length=200)
 
@@ -153,6 +170,9 @@ class RunIn(Schema):
 @router.post("/schedules", response={201: RunOut}, summary="Start a schedule run")
 def start_run(request: HttpRequest, payload: RunIn) -> Status[ScheduleRun]:
     require(request, RUN)
+    if payload.reschedule and not {"time_limit", "horizon_days"} & payload.model_fields_set:
+        run = services.reschedule_now(request.user, reason=payload.reason)
+        return Status(201, run)
     run = services.start_run(
         request.user,
         time_limit=payload.time_limit,

@@ -115,7 +115,8 @@ class ScheduledOperation(models.Model):
 
     @property
     def moved(self) -> bool:
-        if self.previous_start is None:
+        # A started operation is placed at "now" by every run: it runs on, it did not move.
+        if self.previous_start is None or self.started:
             return False
         return (
             self.previous_start != self.start or self.previous_work_center_id != self.work_center_id

@@ -32,6 +32,7 @@ from andon.engines.scheduling import (
     solve,
 )
 from andon.plant.models import WorkCenter
+from andon.scheduling import changes
 from andon.scheduling.inputs import Built, build_problem, schedule_origin
 from andon.scheduling.models import Downtime, ScheduledOperation, ScheduleRun
 
@@ -49,6 +50,7 @@ RESCHEDULE_TIME_LIMIT = float(
 # Minutes of start shift weighed as one minute of objective when rescheduling: moving work on
 # the floor is a cost in itself.
 STABILITY = 1
+AUTOMATIC_REASON = "orders changed (automatic)"
 # A run still "running" this long after its time limit died with its process.
 STALE_AFTER = dt.timedelta(minutes=10)
 
@@ -116,8 +118,12 @@ def execute_run(
     """Build, solve and publish one recorded run; never raises for bad plant data."""
     run = ScheduleRun.objects.get(pk=run_id)
     began = time.perf_counter()
+    # Saved before anything is read: a run with an origin has started reading the plant, so an
+    # order change committed later needs another run (`reschedule_after_order_change`).
+    origin = origin or schedule_origin()
+    _save(run, origin=origin)
     try:
-        built = build_problem(origin=origin or schedule_origin(), horizon_days=run.horizon_days)
+        built = build_problem(origin=origin, horizon_days=run.horizon_days)
     except ProblemError as exc:
         return _fail(run, str(exc))
     problem = built.problem
@@ -140,7 +146,14 @@ def execute_run(
         return _fail(run, f"internal error, nothing published: {exc}")
     if result.schedule is None:
         return _fail(run, f"no schedule ({result.status.value}): {result.message}")
-    return _publish(run, built, result, began)
+    try:
+        return _publish(run, built, result, began)
+    except Superseded as exc:
+        return _fail(run, str(exc))
+
+
+class Superseded(Conflict):
+    """A run started later was published first: it read newer orders, so it stays in force."""
 
 
 def _save(run: ScheduleRun, **fields: Any) -> None:
@@ -195,9 +208,9 @@ def previous_schedule(built: Built, run: ScheduleRun | None) -> Schedule | None:
     by_id = {(p.id, p.piece): name for name, p in built.operations.items()}
     codes = {pk: code for code, pk in built.work_centers.items()}
     assignments = []
-    for op_id, piece, center_id, start in ScheduledOperation.objects.filter(run=run).values_list(
-        "operation_id", "piece", "work_center_id", "start"
-    ):
+    for op_id, piece, center_id, start, workers in ScheduledOperation.objects.filter(
+        run=run
+    ).values_list("operation_id", "piece", "work_center_id", "start", "workers"):
         name = by_id.get((op_id, piece))
         if name is None:
             continue
@@ -206,7 +219,9 @@ def previous_schedule(built: Built, run: ScheduleRun | None) -> Schedule | None:
         resource = codes.get(center_id, "")
         if op.locked or minute < 0 or resource not in op.resources:
             continue
-        assignments.append(Assignment(name, resource, minute, minute + op.duration_on(resource)))
+        crew = tuple(w for w in workers.split(",") if w)
+        end = minute + op.duration_on(resource)
+        assignments.append(Assignment(name, resource, minute, end, crew))
     return Schedule(tuple(assignments))
 
 
@@ -216,7 +231,17 @@ def _publish(run: ScheduleRun, built: Built, result: Result, began: float) -> Sc
     run = ScheduleRun.objects.select_for_update().get(pk=run.pk)
     if run.status != ScheduleRun.Status.RUNNING:
         raise Conflict(f"Schedule run {run.pk} is {run.status}, not running.", code="not_running")
+    # Two publishers queue on the schedule in force, so the second sees what the first did.
+    ScheduleRun.objects.select_for_update().filter(status=ScheduleRun.Status.PUBLISHED).order_by(
+        "-published_at", "-id"
+    ).first()
     current = ScheduleRun.current()
+    if current is not None and current.pk > run.pk:
+        raise Superseded(
+            f"superseded, nothing published: run {current.pk}, started after this one, read "
+            "newer orders and was published first",
+            code="superseded",
+        )
     before: dict[tuple[int, int], tuple[dt.datetime, int]] = {}
     if current is not None:
         before = {
@@ -235,7 +260,8 @@ def _publish(run: ScheduleRun, built: Built, result: Result, began: float) -> Sc
         start = built.moment(a.start)
         center_id = built.work_centers[a.resource]
         prior = before.get((placed.id, placed.piece))
-        if prior is not None and (prior[0] != start or prior[1] != center_id):
+        # A started operation is placed at "now" by every run: it runs on, it did not move.
+        if prior is not None and not placed.started and (prior[0], prior[1]) != (start, center_id):
             moved += 1
         rows.append(
             ScheduledOperation(
@@ -334,12 +360,42 @@ def work_center_down(
 def reschedule_now(
     user: Any, *, reason: str = "", time_limit: float = RESCHEDULE_TIME_LIMIT
 ) -> ScheduleRun:
-    """After an order changed: a new schedule that keeps the floor as stable as it can."""
+    """After an order changed: a new schedule that keeps the floor as stable as it can.
+
+    Started and locked operations stay put; every other operation weighs each minute it moves
+    against the objective, and the first schedule tried is the one in force repaired, so only
+    what the change pushes moves. A failing reschedule publishes nothing.
+    """
+    if not reason:
+        numbers = sorted({c.work_order for c in changes.since(ScheduleRun.current())})
+        reason = "orders changed" + (f": {', '.join(numbers[:8])}" if numbers else "")
+        reason += f" and {len(numbers) - 8} more" if len(numbers) > 8 else ""
     return start_run(
         user,
         time_limit=time_limit,
         kind=ScheduleRun.Kind.RESCHEDULE,
-        reason=reason or "orders changed",
+        reason=reason,
+    )
+
+
+def reschedule_after_order_change() -> ScheduleRun | None:
+    """The automatic reschedule queued once an order change has committed.
+
+    Nothing without a schedule in force (the first schedule is the planner's call), and nothing
+    while a run is queued that has not started reading the plant: it will see this change too.
+    A run already reading may have missed it, so another is queued; should the two finish out of
+    order, the older one is not published (`Superseded`).
+    """
+    if ScheduleRun.current() is None:
+        return None
+    waiting = ScheduleRun.objects.filter(status=ScheduleRun.Status.RUNNING, origin__isnull=True)
+    if waiting.exists():
+        return None
+    return start_run(
+        None,
+        time_limit=RESCHEDULE_TIME_LIMIT,
+        kind=ScheduleRun.Kind.RESCHEDULE,
+        reason=AUTOMATIC_REASON,
     )
 
 

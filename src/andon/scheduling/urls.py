@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.overview, name="overview"),
     path("runs/start/", views.start, name="start"),
     path("runs/<int:pk>/", views.run_detail, name="run"),
+    path("runs/reschedule/", views.reschedule, name="reschedule"),
     path("downtime/", views.down, name="down"),
     path("gantt/", views.gantt, name="gantt"),
     path("operations/<int:pk>/", views.operation, name="operation"),

@@ -22,13 +22,14 @@ from andon.catalog.models import Item
 from andon.core.errors import DomainError
 from andon.partners.models import Customer
 from andon.plant.models import WorkCenter
-from andon.scheduling import charts, ctp, moves, queries, services
+from andon.scheduling import changes, charts, ctp, moves, queries, services
 from andon.scheduling.forms import DowntimeForm, MoveForm, PromiseForm, RunForm
 from andon.scheduling.models import ScheduledOperation, ScheduleRun
 
 RUN = "planning.run"
 RECENT_RUNS = 20
 GANTT_DAYS = 7
+CHANGES_SHOWN = 5
 
 
 def _current_or_none() -> ScheduleRun | None:
@@ -41,13 +42,17 @@ def overview(request: HttpRequest) -> HttpResponse:
     current = _current_or_none()
     runs = list(ScheduleRun.objects.select_related("created_by")[:RECENT_RUNS])
     finishes = queries.order_finishes(current) if current else []
+    running = any(r.status == ScheduleRun.Status.RUNNING for r in runs)
+    order_changes = changes.since(current)
     return render(
         request,
         "scheduling/overview.html",
         {
             "current": current,
             "runs": runs,
-            "running": any(r.status == ScheduleRun.Status.RUNNING for r in runs),
+            "running": running,
+            "order_changes": order_changes[:CHANGES_SHOWN],
+            "more_changes": max(0, len(order_changes) - CHANGES_SHOWN),
             "late": sum(1 for f in finishes if f.state == "late"),
             "at_risk": sum(1 for f in finishes if f.state == "at_risk"),
             "orders": len(finishes),
@@ -117,6 +122,19 @@ def _say(request: HttpRequest, run: ScheduleRun) -> None:
         )
     elif run.status == ScheduleRun.Status.PUBLISHED:
         messages.success(request, f"Run {run.pk} published: {run.message}.")
+
+
+@require_POST
+@requires(RUN)
+def reschedule(request: HttpRequest) -> HttpResponse:
+    """The one-click reschedule offered when orders changed after the schedule in force."""
+    try:
+        run = services.reschedule_now(request.user)
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+        return HttpResponseRedirect(reverse("scheduling:overview"))
+    _say(request, run)
+    return HttpResponseRedirect(reverse("scheduling:run", args=[run.pk]))
 
 
 @require_POST

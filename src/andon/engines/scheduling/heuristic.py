@@ -156,8 +156,12 @@ def _rules(problem: Problem) -> dict[str, Rule]:
 
 
 class _Builder:
-    def __init__(self, problem: Problem) -> None:
+    def __init__(
+        self, problem: Problem, crews: Mapping[str, tuple[str, ...]] | None = None
+    ) -> None:
         self.problem = problem
+        # The crew each operation had before (a repair): kept when they are all still free.
+        self.crews = crews or {}
         self.lanes = {
             r.name: [_Lane(r.calendar, r.capacity == 1) for _ in range(r.capacity)]
             for r in problem.resources
@@ -166,6 +170,7 @@ class _Builder:
         self.placed: dict[str, Assignment] = {}
         self._qualified: dict[tuple[str, int], list[_Shift]] = {}
         self._turn: dict[tuple[str, int, int], int] = {}
+        self._able: dict[tuple[str, int], dict[str, Qualification]] = {}
 
     def qualified(self, req: CrewRequirement) -> list[_Shift]:
         """Workers able to fill a requirement, grouped by shift: computed once per (skill,
@@ -201,7 +206,12 @@ class _Builder:
         chosen: list[str] = []
         latest = start
         duration = end - start
+        before = self.crews.get(op.name, ())
         for req in op.crew:
+            kept = self._kept(op, req, before, chosen, start, end) if before else []
+            if kept:
+                chosen += kept
+                continue
             shifts: list[tuple[int, int, _Shift]] = []
             for i, group in enumerate(self.qualified(req)):
                 if duration > group.longest:
@@ -238,6 +248,34 @@ class _Builder:
                 chosen.append(name)
                 latest = max(latest, at)
         return latest, tuple(chosen)
+
+    def _kept(
+        self,
+        op: Operation,
+        req: CrewRequirement,
+        before: tuple[str, ...],
+        chosen: list[str],
+        start: int,
+        end: int,
+    ) -> list[str]:
+        """The previous crew members who can still fill `req` at `start` (all of it, or none)."""
+        key = (req.skill, req.min_level)
+        able = self._able.get(key)
+        if able is None:
+            able = {name: q for group in self.qualified(req) for name, q in group.members}
+            self._able[key] = able
+        kept: list[str] = []
+        for name in before:
+            q = able.get(name)
+            if q is None or name in chosen or name in kept:
+                continue
+            if q.valid_until is not None and q.valid_until < end:
+                continue
+            if self.people[name].fit(self.problem, op, start, end - start) == start:
+                kept.append(name)
+                if len(kept) == req.count:
+                    return kept
+        return []
 
     def place(self, op: Operation, ready: int) -> Assignment | None:
         best: tuple[int, int, int, str, tuple[str, ...]] | None = None
@@ -282,15 +320,18 @@ def construct(
     rule: Rule,
     ready_first: bool,
     not_before: Mapping[str, int] | None = None,
+    crews: Mapping[str, tuple[str, ...]] | None = None,
 ) -> Schedule | None:
     """One schedule built with one priority rule (None if the rule paints itself in a corner).
 
     With `ready_first`, the operation that can start first is taken (the rule breaks ties): the
     Giffler-Thompson flavour, good for makespan. Without, the rule alone decides. `not_before`
     holds operations back until a minute: a repair after a change passes the previous starts,
-    so that only what the change pushes moves (a right shift), and nothing jumps ahead.
+    so that only what the change pushes moves (a right shift), and nothing jumps ahead;
+    `crews` the previous crews, kept where they are still free, since a crew taken by another
+    operation would push that one too.
     """
-    builder = _Builder(problem)
+    builder = _Builder(problem, crews)
     held = not_before or {}
     waiting = {o.name: len(set(problem.all_predecessors(o))) for o in problem.operations}
     successors: dict[str, list[str]] = {o.name: [] for o in problem.operations}
@@ -360,8 +401,10 @@ def best_constructive(
     takes seconds). `found` hears of each new best as it comes.
     """
     tries: list[tuple[Rule, bool, Mapping[str, int] | None]] = []
+    crews: dict[str, tuple[str, ...]] | None = None
     if previous is not None:
         starts = {a.operation: a.start for a in previous.assignments}
+        crews = {a.operation: a.workers for a in previous.assignments if a.workers}
         tail = _rules(problem)["most_work_remaining"]
 
         def in_previous_order(o: Operation) -> tuple[int, ...]:
@@ -374,7 +417,7 @@ def best_constructive(
     for rule, ready_first, held in tries:
         if best is not None and stop is not None and stop():
             break
-        schedule = construct(problem, rule, ready_first, held)
+        schedule = construct(problem, rule, ready_first, held, crews if held else None)
         if schedule is None:
             continue
         value = evaluate(schedule)
