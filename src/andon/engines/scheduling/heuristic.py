@@ -156,12 +156,10 @@ def _rules(problem: Problem) -> dict[str, Rule]:
 
 
 class _Builder:
-    def __init__(
-        self, problem: Problem, crews: Mapping[str, tuple[str, ...]] | None = None
-    ) -> None:
+    def __init__(self, problem: Problem, before: Mapping[str, Assignment] | None = None) -> None:
         self.problem = problem
-        # The crew each operation had before (a repair): kept when they are all still free.
-        self.crews = crews or {}
+        # Where each operation was before (a repair): kept when still possible, crew included.
+        self.before = before or {}
         self.lanes = {
             r.name: [_Lane(r.calendar, r.capacity == 1) for _ in range(r.capacity)]
             for r in problem.resources
@@ -206,7 +204,8 @@ class _Builder:
         chosen: list[str] = []
         latest = start
         duration = end - start
-        before = self.crews.get(op.name, ())
+        previous = self.before.get(op.name)
+        before = previous.workers if previous is not None else ()
         for req in op.crew:
             kept = self._kept(op, req, before, chosen, start, end) if before else []
             if kept:
@@ -283,6 +282,11 @@ class _Builder:
         if op.fixed_resource is not None and op.fixed_start is not None:
             modes = tuple(m for m in op.modes if m.resource == op.fixed_resource)
             ready = op.fixed_start
+        before = self.before.get(op.name)
+        if before is not None:
+            # A repair keeps an operation where it was whenever that is still possible, even if
+            # an alternative would now finish earlier: a move on the floor is a cost.
+            modes = tuple(sorted(modes, key=lambda m: m.resource != before.resource))
         for mode in modes:
             t = ready
             for _ in range(1000):
@@ -304,6 +308,12 @@ class _Builder:
                         best = cand
                     break
                 t = crew[0]
+            if (
+                before is not None
+                and best is not None
+                and (best[3], best[0] - best[1]) == (before.resource, before.start)
+            ):
+                break
         if best is None:
             return None
         end, duration, lane, resource, workers = best
@@ -319,20 +329,19 @@ def construct(
     problem: Problem,
     rule: Rule,
     ready_first: bool,
-    not_before: Mapping[str, int] | None = None,
-    crews: Mapping[str, tuple[str, ...]] | None = None,
+    previous: Schedule | None = None,
 ) -> Schedule | None:
     """One schedule built with one priority rule (None if the rule paints itself in a corner).
 
     With `ready_first`, the operation that can start first is taken (the rule breaks ties): the
-    Giffler-Thompson flavour, good for makespan. Without, the rule alone decides. `not_before`
-    holds operations back until a minute: a repair after a change passes the previous starts,
-    so that only what the change pushes moves (a right shift), and nothing jumps ahead;
-    `crews` the previous crews, kept where they are still free, since a crew taken by another
+    Giffler-Thompson flavour, good for makespan. Without, the rule alone decides. With a
+    `previous` schedule (a repair after a change) no operation starts before its previous start,
+    so only what the change pushes moves (a right shift) and nothing jumps ahead, and each keeps
+    its previous machine and crew where they are still free: a crew or machine taken by another
     operation would push that one too.
     """
-    builder = _Builder(problem, crews)
-    held = not_before or {}
+    builder = _Builder(problem, previous.by_operation if previous is not None else None)
+    held = {a.operation: a.start for a in previous.assignments} if previous is not None else {}
     waiting = {o.name: len(set(problem.all_predecessors(o))) for o in problem.operations}
     successors: dict[str, list[str]] = {o.name: [] for o in problem.operations}
     for op in problem.operations:
@@ -400,24 +409,22 @@ def best_constructive(
     first schedule found is always finished: on a plant of thousands of operations one rule
     takes seconds). `found` hears of each new best as it comes.
     """
-    tries: list[tuple[Rule, bool, Mapping[str, int] | None]] = []
-    crews: dict[str, tuple[str, ...]] | None = None
+    tries: list[tuple[Rule, bool, Schedule | None]] = []
     if previous is not None:
         starts = {a.operation: a.start for a in previous.assignments}
-        crews = {a.operation: a.workers for a in previous.assignments if a.workers}
         tail = _rules(problem)["most_work_remaining"]
 
         def in_previous_order(o: Operation) -> tuple[int, ...]:
             return (starts.get(o.name, NEVER), *tail(o))
 
-        tries.append((in_previous_order, True, starts))
+        tries.append((in_previous_order, True, previous))
     for rule in _rules(problem).values():
         tries += [(rule, True, None), (rule, False, None)]
     best: tuple[Schedule, int] | None = None
-    for rule, ready_first, held in tries:
+    for rule, ready_first, guide in tries:
         if best is not None and stop is not None and stop():
             break
-        schedule = construct(problem, rule, ready_first, held, crews if held else None)
+        schedule = construct(problem, rule, ready_first, guide)
         if schedule is None:
             continue
         value = evaluate(schedule)
