@@ -226,7 +226,11 @@ class KpiService:
         )
         if not orders:
             return []
-        due = np.array([int(midnight(o[0] + dt.timedelta(days=1)).timestamp()) for o in orders])
+        # Due at the end of the due date, local time; a month has few distinct dates.
+        ends_of = {
+            d: int(midnight(d + dt.timedelta(days=1)).timestamp()) for d in {o[0] for o in orders}
+        }
+        due = np.array([ends_of[o[0]] for o in orders])
         ends = np.array([int(o[1].timestamp()) if o[1] else 0 for o in orders])
         starts = np.array([int((o[2] or o[1]).timestamp()) if o[1] else 0 for o in orders])
         n = len(orders)
