@@ -73,3 +73,23 @@ def test_lead_times_count_the_plant_calendar_holidays(pump_plant, calendar):
     run = run_plan(today=TODAY)
     pump = PlannedOrder.objects.get(run=run, item__sku="PUMP")
     assert pump.release_date == dt.date(2025, 3, 18)
+
+
+def test_a_lot_size_rule_without_its_parameter_fails_the_run_naming_the_item(pump_plant):
+    from andon.catalog.models import Item
+
+    first = run_plan(today=TODAY)
+    # Written behind the services' back (a script, a restored backup): no maximum for min/max.
+    Item.objects.filter(sku="MOTOR").update(lot_size_rule="min_max", max_qty=None)
+    second = run_plan(today=TODAY)
+    assert second.status == PlanRun.Status.FAILED
+    assert "MOTOR" in second.log
+    assert "maximum" in second.log
+    assert current_run() == first
+
+
+def test_items_without_routing_or_supplier_are_named_in_the_log(pump_plant):
+    run = run_plan(today=TODAY)
+    assert run.status == PlanRun.Status.PUBLISHED
+    assert "PUMP" in run.log and "routing" in run.log
+    assert "MOTOR" in run.log and "supplier" in run.log

@@ -266,3 +266,38 @@ def planning_calendar(first_day: dt.date, last_day: dt.date) -> mrp.PlanningCale
         if days.working_days:
             return mrp.PlanningCalendar.from_working_days(first_day, last_day, days.working_days)
     return mrp.PlanningCalendar.weekdays(first_day, last_day)
+
+
+MAX_NAMED = 20
+
+
+def unready_items(result: mrp.MrpResult) -> list[str]:
+    """Warnings for planned items the plant cannot act on yet: made items without a routing
+    (their work orders cannot be released nor scheduled) and bought items without a supplier
+    (they cannot be converted to purchase orders). Two queries, whatever the plan's size."""
+    planned = {o.item for o in result.planned_orders}
+    if not planned:
+        return []
+    make, buy = Item.Procurement.MAKE, Item.Procurement.BUY
+    kinds = dict(Item.objects.filter(sku__in=planned).values_list("sku", "procurement"))
+    routed = set(
+        Operation.objects.filter(item__sku__in=planned).values_list("item__sku", flat=True)
+    )
+    sourced = set(
+        SupplierItem.objects.filter(item__sku__in=planned).values_list("item__sku", flat=True)
+    )
+    found = [
+        *(
+            f"make item {s} has no routing: its orders cannot be released or scheduled"
+            for s in sorted(planned)
+            if kinds.get(s) == make and s not in routed
+        ),
+        *(
+            f"buy item {s} has no supplier: its orders cannot become purchase orders"
+            for s in sorted(planned)
+            if kinds.get(s) == buy and s not in sourced
+        ),
+    ]
+    if len(found) > MAX_NAMED:
+        return [*found[:MAX_NAMED], f"... and {len(found) - MAX_NAMED} more like the above"]
+    return found

@@ -26,7 +26,7 @@ from andon.catalog.models import BomLine, Item
 from andon.core import audit
 from andon.engines import mrp
 from andon.planning import writer
-from andon.planning.inputs import build_problem, planning_calendar
+from andon.planning.inputs import build_problem, planning_calendar, unready_items
 from andon.planning.models import CurrentPlan, PlannedOrder, PlanRun
 
 Progress = Callable[[int, str], None]
@@ -128,7 +128,7 @@ def execute_plan(run_id: int, progress: Progress | None = None) -> PlanRun:
     result = mrp.plan(problem)
     if result.status != mrp.MrpStatus.OK:
         return _fail(run, track, "\n".join(["planning stopped:", *result.errors]))
-    for warning in result.warnings:
+    for warning in [*result.warnings, *unready_items(result)]:
         track.lines.append(f"warning: {warning}")
     track(60, f"writing {len(result.planned_orders):,} planned orders")
     rows = writer.Rows(run.pk, result, sku_id, sources)
