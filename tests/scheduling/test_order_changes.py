@@ -254,3 +254,35 @@ def test_with_task_workers_changes_queue_one_reschedule_until_a_worker_takes_it(
     with django_capture_on_commit_callbacks(execute=True):
         production.cancel(planner, second)
     assert ScheduleRun.objects.filter(status=ScheduleRun.Status.RUNNING).count() == 1
+
+
+def test_the_api_reschedules_after_order_changes_and_a_viewer_cannot(
+    planner_client, viewer, order, schedule, production, planner
+):
+    from django.test import Client
+
+    from andon.scheduling import services
+
+    first = order(2)
+    schedule()
+    production.release(planner, first, allow_shortage=True)
+    onlooker = Client()
+    onlooker.force_login(viewer)
+    assert onlooker.post("/scheduling/runs/reschedule/").status_code == 403
+    refused = onlooker.post(
+        "/api/v1/schedules", {"reschedule": True}, content_type="application/json"
+    )
+    assert refused.status_code == 403
+    assert ScheduleRun.objects.count() == 1
+
+    response = planner_client.post(
+        "/api/v1/schedules", {"reschedule": True}, content_type="application/json"
+    )
+
+    assert response.status_code == 201
+    run = response.json()
+    assert run["kind"] == "reschedule"
+    assert run["status"] == "published"
+    assert run["time_limit"] == services.RESCHEDULE_TIME_LIMIT
+    assert first.number in run["reason"]
+    assert planner_client.get("/api/v1/schedules/current").json()["orders_changed_at"] is None
