@@ -38,8 +38,8 @@ FULL_MODEL_SHARE_WITH_LNS = 0.5
 # did better than 0.5 or 0.6 with CP-SAT alone, and than the search alone.
 TABU_SHARE = 0.3
 # Above this many alternatives (an interval per operation and resource it may run on, a literal
-# per operation and qualified worker) the full model is not built: on the large demo plant
-# (5,900 operations, 4,600 of them with a crew drawn from 100 to 200 qualified workers) it had
+# per operation and qualified worker) the full model is not built: on a large demo plant of
+# 5,900 operations, 4,600 of them with a crew drawn from 100 to 200 qualified workers, it had
 # 1.2 million variables and took 17 s to build and 5 s to hint, more than the whole time limit.
 # The dispatching rules are then the solver, with the whole time limit (docs/scheduling.md).
 FULL_MODEL_MAX_SIZE = 60_000
@@ -238,7 +238,7 @@ def reschedule(
     Started and locked operations are fixed in `problem` itself. The objective adds `stability`
     per minute each operation's start moves from `previous`, so the planner weighs disruption
     on the floor against the objective; operations new in `problem` are placed freely. The
-    first schedule tried is the previous one repaired: each operation in its previous order and
-    no earlier than before, so only what the change pushes moves.
+    first schedule tried is the previous one repaired: every operation that can stay exactly
+    where it was stays, and the others are placed around them, none earlier than before.
     """
     return _run(problem, time_limit, workers, seed, previous, stability, on_solution)
