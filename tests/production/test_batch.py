@@ -130,3 +130,54 @@ def test_stock_that_moved_too_far_under_the_batch_is_a_race(plant, warehouse, bo
         post()
     bolts.refresh_from_db()
     assert bolts.quantity == 100  # the transaction rolled back: nothing half-written
+
+
+def test_progress_kept_between_batches_is_what_the_whole_ledger_folds_to(released, supervisor):
+    """Each batch resumes the operation's fold from the state kept with it; late events make it
+    fold everything again. Either way the result must equal a fold of the whole ledger."""
+    from andon.production.events import derive
+
+    order = released("SHAFT", 4)
+    number = order.number
+    batches = [
+        [EventInput("k-1", "start", at(0), number, 10)],
+        [EventInput("k-2", "report", at(5), number, 10, quantity="1")],
+        [
+            EventInput("k-3", "pause", at(20), number, 10, reason="BREAK"),
+            EventInput("k-4", "resume", at(30), number, 10),
+        ],
+        [EventInput("k-5", "report", at(3), number, 10, quantity="1")],  # late: before k-2
+        [EventInput("k-6", "report", at(40), number, 10, quantity="1")],
+    ]
+    for batch in batches:
+        assert all(r.status == "accepted" for r in record_batch(supervisor, batch))
+    op = WorkOrderOperation.objects.get(work_order=order)
+    kept = (op.status, op.good_quantity, op.delay_seconds, op.processing_seconds, op.fold_state)
+    derive(op)
+    op.refresh_from_db()
+    assert kept == (
+        op.status,
+        op.good_quantity,
+        op.delay_seconds,
+        op.processing_seconds,
+        op.fold_state,
+    )
+    assert (op.good_quantity, op.delay_seconds) == (3, 600)
+
+
+def test_an_event_written_behind_the_batch_is_not_missed(released, supervisor, work_center):
+    order = released("SHAFT", 4)
+    record_batch(supervisor, [EventInput("b-1", "start", at(0), order.number, 10)])
+    op = WorkOrderOperation.objects.get(work_order=order)
+    # A restore or a script adds an event without going through the batch: the kept fold is stale.
+    ProductionEvent.objects.create(
+        client_id="b-direct",
+        kind="report",
+        at=at(5),
+        operation=op,
+        work_center=work_center,
+        quantity=Decimal("2"),
+    )
+    record_batch(supervisor, [EventInput("b-2", "report", at(10), order.number, 10, quantity="1")])
+    op.refresh_from_db()
+    assert op.good_quantity == 3

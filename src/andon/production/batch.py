@@ -25,6 +25,7 @@ from decimal import ROUND_UP, Decimal
 from typing import Any, cast
 
 from django.db import connection, models
+from django.db.models import Max
 
 from andon.catalog.models import Item
 from andon.core.errors import Problem, ValidationFailed
@@ -255,6 +256,77 @@ def short_of_stock(item: Item, balance: Balance, location: Location, wanted: Dec
     )
 
 
+# --- operations' progress ---------------------------------------------------------------------
+
+
+@dataclass
+class Track:
+    """Where one operation's fold stands during the batch.
+
+    Events nearly always arrive in time order: each is then checked against the state reached and
+    applied to it, whatever the operation's history (a PLC reporting every piece makes thousands
+    of events). The state is kept with the operation between batches (`fold_state`). An event
+    earlier than the latest one folded needs every event of the operation (`facts`), read once,
+    and the fold starts over.
+    """
+
+    state: timeline.State
+    key: tuple[dt.datetime, int] | None  # (at, seq) of the latest event in time order
+    last_id: int  # highest stored event id folded
+    facts: list[timeline.Fact] | None  # every event, when read
+    pending: list[timeline.Fact] = field(default_factory=list)  # this batch's new facts
+
+    @classmethod
+    def resumed(cls, kept: dict[str, Any], last_id: int) -> Track | None:
+        """The kept state, if it folded exactly the events stored (`last_id` is the highest)."""
+        if not kept or kept.get("last_id") != last_id:
+            return None
+        at = kept.get("at")
+        key = (dt.datetime.fromisoformat(at), int(kept["seq"])) if at else None
+        return cls(timeline.State.from_json(kept["state"]), key, last_id, None)
+
+    @classmethod
+    def folded(cls, facts: list[timeline.Fact]) -> Track:
+        ordered = sorted(facts, key=lambda f: (f.at, f.seq))
+        state = timeline.State()
+        for fact in ordered:
+            timeline.apply(state, fact)
+        key = (ordered[-1].at, ordered[-1].seq) if ordered else None
+        last_id = max((f.seq for f in ordered), default=0)
+        return cls(state, key, last_id, ordered)
+
+    def in_order(self, fact: timeline.Fact) -> bool:
+        return self.key is None or (fact.at, fact.seq) > self.key
+
+    def admit(self, new: timeline.Fact) -> timeline.Refusal | None:
+        assert self.in_order(new) or self.facts is not None
+        if self.in_order(new):
+            return timeline.admit_after(self.state, new)
+        return timeline.admit(self.facts or [], new)
+
+    def add(self, fact: timeline.Fact) -> None:
+        self.pending.append(fact)
+        if self.facts is not None:
+            self.facts.append(fact)
+        if self.in_order(fact):
+            timeline.apply(self.state, fact)
+            self.key = (fact.at, fact.seq)
+        else:
+            assert self.facts is not None
+            self.state = timeline.fold(self.facts)
+
+    def kept(self, real_id: Any) -> dict[str, Any]:
+        """What to keep with the operation after the batch, with provisional ids made real."""
+        seq = self.key[1] if self.key else 0
+        ids = [real_id(f.seq) for f in self.pending]
+        return {
+            "state": self.state.to_json(),
+            "at": self.key[0].isoformat() if self.key else None,
+            "seq": real_id(seq) if seq >= PROVISIONAL_SEQ else seq,
+            "last_id": max([self.last_id, *ids]),
+        }
+
+
 # --- orders ----------------------------------------------------------------------------------
 
 
@@ -299,7 +371,7 @@ class Batch:
     centers: dict[int, WorkCenter] = field(default_factory=dict)
     workers: dict[str, Worker] = field(default_factory=dict)
     held: dict[int, Held] = field(default_factory=dict)
-    facts: dict[int, list[timeline.Fact]] = field(default_factory=dict)  # operation -> facts
+    tracks: dict[int, Track] = field(default_factory=dict)  # operation -> its fold
     stock: Stock = field(default_factory=Stock)
     events: list[ProductionEvent] = field(default_factory=list)
     moves: list[PendingMove] = field(default_factory=list)
@@ -366,10 +438,45 @@ class Batch:
             {h.order.supply_location_id for h in held} | {h.order.output_location_id for h in held},
         )
 
-    def read_events(self, operation_ids: set[int]) -> None:
-        """Each named operation's events as the fold needs them (plain rows, no model objects:
-        a long-running operation has hundreds)."""
-        self.facts.update((pk, []) for pk in operation_ids)
+    def read_progress(self, operation_ids: set[int], earliest: dict[int, dt.datetime]) -> None:
+        """Each named operation's fold: resumed from the state kept with it when that state folded
+        every stored event and the batch brings none earlier than its latest; else folded again
+        from all of the operation's events (read in one query for all such operations).
+
+        `earliest` is the earliest timestamp the batch brings per operation."""
+        if not operation_ids:
+            return
+        highest = dict(
+            ProductionEvent.objects.filter(operation_id__in=operation_ids)
+            .values("operation_id")
+            .annotate(top=Max("id"))
+            .values_list("operation_id", "top")
+        )
+        operations = {
+            op.pk: op
+            for held in self.held.values()
+            for op in held.operations
+            if op.pk in operation_ids
+        }
+        refold = set()
+        for pk in operation_ids:
+            track = Track.resumed(operations[pk].fold_state, highest.get(pk, 0))
+            if track is None and pk not in highest:
+                track = Track.folded([])  # no events yet
+            if track is not None and track.key is not None and earliest[pk] < track.key[0]:
+                track = None  # a late event: the fold starts over from every event
+            if track is None:
+                refold.add(pk)
+            else:
+                self.tracks[pk] = track
+        for pk, facts in self._facts(refold).items():
+            self.tracks[pk] = Track.folded(facts)
+
+    def _facts(self, operation_ids: set[int]) -> dict[int, list[timeline.Fact]]:
+        """Every event of the operations as the fold needs them (plain rows, no model objects)."""
+        found: dict[int, list[timeline.Fact]] = {pk: [] for pk in operation_ids}
+        if not operation_ids:
+            return found
         rows = (
             ProductionEvent.objects.filter(operation_id__in=operation_ids)
             .order_by("at", "id")
@@ -386,7 +493,7 @@ class Batch:
             )
         )
         for operation, kind, at, pk, good, scrap, rework, reason, worker in rows:
-            self.facts[operation].append(
+            found[operation].append(
                 timeline.Fact(
                     kind=kind,
                     at=at,
@@ -398,6 +505,15 @@ class Batch:
                     worker=worker,
                 )
             )
+        return found
+
+    def track(self, operation: WorkOrderOperation, new: timeline.Fact) -> Track:
+        """The operation's fold, able to take `new` (its events read if `new` comes late)."""
+        track = self.tracks[operation.pk]
+        if not track.in_order(new) and track.facts is None:
+            stored = self._facts({operation.pk})[operation.pk]
+            track.facts = [*stored, *track.pending]
+        return track
 
     def output_lot(self, held: Held) -> Lot | None:
         """The order's output lot, created on first use (as a receipt by hand would)."""
@@ -414,13 +530,13 @@ class Batch:
 
     # --- deciding --------------------------------------------------------------------------
 
-    def append(self, event: ProductionEvent, facts: list[timeline.Fact] | None) -> int:
-        """Keep a new event; its fact joins the operation's facts. Returns its index."""
+    def append(self, event: ProductionEvent, track: Track | None) -> int:
+        """Keep a new event; its fact joins the operation's fold. Returns its index."""
         self.events.append(event)
         index = len(self.events) - 1
-        if facts is not None:
+        if track is not None:
             fact = facts_of([event])[0]
-            facts.append(timeline.Fact(**{**fact.__dict__, "seq": PROVISIONAL_SEQ + index}))
+            track.add(timeline.Fact(**{**fact.__dict__, "seq": PROVISIONAL_SEQ + index}))
         return index
 
     def consume(
@@ -540,8 +656,8 @@ class Batch:
         self.moves.append(PendingMove(event, "/fg", move))
 
     def progress(self, held: Held, operation: WorkOrderOperation) -> None:
-        """Refold the operation and carry its output up to the order."""
-        store_state(operation, timeline.fold(self.facts[operation.pk]))
+        """Put the operation's fold on it and carry its output up to the order."""
+        store_state(operation, self.tracks[operation.pk].state)
         self.changed_operations[operation.pk] = operation
         order = held.order
         changed = {
@@ -572,7 +688,15 @@ class Batch:
         StockMove.objects.bulk_create(moves)
         LotLink.objects.bulk_create(self.links)
         update_rows(WorkOrderMaterial, MATERIAL_FIELDS, self.changed_materials.values())
-        update_rows(WorkOrderOperation, OPERATION_FIELDS, self.changed_operations.values())
+
+        def real_id(seq: int) -> int:
+            return int(created[seq - PROVISIONAL_SEQ].pk) if seq >= PROVISIONAL_SEQ else seq
+
+        for pk, operation in self.changed_operations.items():
+            operation.fold_state = self.tracks[pk].kept(real_id)
+        update_rows(
+            WorkOrderOperation, (*OPERATION_FIELDS, "fold_state"), self.changed_operations.values()
+        )
         update_rows(WorkOrder, ORDER_FIELDS, self.changed_orders.values())
 
     def _reserve(self, held: Held) -> None:

@@ -32,6 +32,7 @@ from andon.production.batch import (
     Held,
     Stock,
     StockRace,
+    Track,
     facts_of,
     location_by_code,
     lot_by_code,
@@ -164,7 +165,7 @@ def _admit_to_order(
             f"Work order {order} is {order.get_status_display().lower()}: "
             "it takes no shop-floor events.",
         )
-    refusal = timeline.admit(batch.facts[operation.pk], new)
+    refusal = batch.track(operation, new).admit(new)
     if refusal is not None:
         raise refuse(refusal.code, f"{operation}: {refusal.detail}")
     center = batch.centers[operation.work_center_id]
@@ -291,7 +292,7 @@ def _decide(data: EventInput, batch: Batch) -> int | ProductionEvent:
             item=material.component,
             lot_id=balance.lot_id,
         )
-        index = batch.append(event, batch.facts[operation.pk])
+        index = batch.append(event, batch.tracks[operation.pk])
         batch.consume(
             held,
             material,
@@ -309,7 +310,7 @@ def _decide(data: EventInput, batch: Batch) -> int | ProductionEvent:
         event = ProductionEvent(
             **fields, work_center_id=operation.work_center_id, operation=operation
         )
-        index = batch.append(event, batch.facts[operation.pk])
+        index = batch.append(event, batch.tracks[operation.pk])
         for material, lots in takes:
             batch.consume(
                 held,
@@ -335,10 +336,11 @@ def check_whole(item: Item, quantity: Decimal) -> None:
 
 def derive(operation: WorkOrderOperation) -> timeline.State:
     """Recompute an operation's progress from all its events and store it on the operation."""
-    state = timeline.fold(facts_of(operation.events.order_by("at", "id")))
-    store_state(operation, state)
-    operation.save(update_fields=list(OPERATION_FIELDS))
-    return state
+    track = Track.folded(facts_of(operation.events.order_by("at", "id")))
+    store_state(operation, track.state)
+    operation.fold_state = track.kept(lambda seq: seq)
+    operation.save(update_fields=[*OPERATION_FIELDS, "fold_state"])
+    return track.state
 
 
 def record_event(user: Any, data: EventInput) -> EventResult:
@@ -367,15 +369,13 @@ def _post(
         {e.work_order for e in batch if e.work_order},
         {e.worker for e in batch if e.worker},
     )
-    state.read_events(
-        {
-            state.operations[key]
-            for e in batch
-            if e.work_order in state.orders and e.operation is not None
-            for key in [(state.orders[e.work_order], e.operation)]
-            if key in state.operations
-        }
-    )
+    earliest: dict[int, dt.datetime] = {}
+    for e in batch:
+        key = (state.orders.get(e.work_order, 0), e.operation or 0)
+        if key in state.operations and not timezone.is_naive(e.at):
+            pk = state.operations[key]
+            earliest[pk] = min(earliest.get(pk, e.at), e.at)
+    state.read_progress(set(earliest), earliest)
     results: dict[int, EventResult] = {}
     pending: dict[int, int] = {}  # batch position -> index among new events
     for position in order:

@@ -129,6 +129,10 @@ class WorkOrderOperation(models.Model):
     delay_seconds = models.PositiveIntegerField(default=0)
     down_seconds = models.PositiveIntegerField(default=0)
     labour_seconds = models.PositiveIntegerField(default=0)
+    # Where the fold of this operation's events stands, so the next event in time order is applied
+    # to it instead of refolding every event (`production.batch`): the state, the (at, id) of the
+    # latest event in time order, and the highest event id folded. Empty: fold from the ledger.
+    fold_state = models.JSONField(default=dict, blank=True, editable=False)
     state_since = models.DateTimeField(null=True, blank=True)
     state_reason = models.CharField(max_length=40, blank=True)
 

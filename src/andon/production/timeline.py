@@ -16,9 +16,12 @@ accepted and changes nothing; time in setup, running, paused and down states acc
 processing, delay and down time; labour time is clocked per worker.
 """
 
-from dataclasses import dataclass, field
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 ZERO = Decimal("0")
 
@@ -80,6 +83,51 @@ class State:
     def _started(self, at: datetime) -> None:
         if self.actual_start is None or at < self.actual_start:
             self.actual_start = at
+
+    def copy(self) -> State:
+        return replace(self, seconds=dict(self.seconds), clocked_on=dict(self.clocked_on))
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain JSON, so the state reached can be kept with the operation and resumed."""
+        return {
+            "status": self.status,
+            "good": str(self.good),
+            "scrap": str(self.scrap),
+            "rework": str(self.rework),
+            "actual_start": _iso(self.actual_start),
+            "actual_end": _iso(self.actual_end),
+            "since": _iso(self.since),
+            "reason": self.reason,
+            "seconds": self.seconds,
+            "labour": self.labour,
+            "clocked_on": {str(w): at.isoformat() for w, at in self.clocked_on.items()},
+            "before_down": self.before_down,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> State:
+        return cls(
+            status=data["status"],
+            good=Decimal(data["good"]),
+            scrap=Decimal(data["scrap"]),
+            rework=Decimal(data["rework"]),
+            actual_start=_parse(data["actual_start"]),
+            actual_end=_parse(data["actual_end"]),
+            since=_parse(data["since"]),
+            reason=data["reason"],
+            seconds={k: float(v) for k, v in data["seconds"].items()},
+            labour=float(data["labour"]),
+            clocked_on={int(w): datetime.fromisoformat(at) for w, at in data["clocked_on"].items()},
+            before_down=data["before_down"],
+        )
+
+
+def _iso(at: datetime | None) -> str | None:
+    return at.isoformat() if at is not None else None
+
+
+def _parse(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
 
 
 def apply(state: State, fact: Fact) -> State:
@@ -143,7 +191,11 @@ def admit(earlier: list[Fact], new: Fact) -> Refusal | None:
 
     `earlier` may hold every event of the operation; those after `new.at` are ignored here.
     """
-    state = fold([f for f in earlier if f.at <= new.at])
+    return admit_after(fold([f for f in earlier if f.at <= new.at]), new)
+
+
+def admit_after(state: State, new: Fact) -> Refusal | None:
+    """Whether `new` may happen in `state`, the state folded from every event up to its time."""
     status, kind = state.status, new.kind
     if status == COMPLETED and kind not in AFTER_COMPLETION:
         return Refusal("operation_completed", "The operation was already completed by then.")
