@@ -69,6 +69,8 @@ def _use_database(options: dict[str, Any]) -> None:
     if options["database"] == "postgres":
         import psycopg
 
+        from andon import config
+
         url = urlparse(options["postgres"])
         server = {
             "HOST": url.hostname or "127.0.0.1",
@@ -84,7 +86,12 @@ def _use_database(options: dict[str, Any]) -> None:
                 admin.execute(f"DROP DATABASE {BENCH_DB} WITH (FORCE)")
             if not exists or not options["reuse"]:
                 admin.execute(f"CREATE DATABASE {BENCH_DB}")
-        settings.update(ENGINE="django.db.backends.postgresql", NAME=BENCH_DB, OPTIONS={}, **server)
+        settings.update(
+            ENGINE="django.db.backends.postgresql",
+            NAME=BENCH_DB,
+            OPTIONS=dict(config.POSTGRES_OPTIONS),  # as the product connects
+            **server,
+        )
     else:
         path = os.path.join(tempfile.gettempdir(), f"{BENCH_DB}.sqlite3")
         if os.path.exists(path) and not options["reuse"]:
