@@ -79,3 +79,12 @@ def roles(transactional_db):
     from andon.accounts.services import ensure_roles
 
     ensure_roles()
+
+
+@pytest.fixture
+def reason_codes(transactional_db):
+    """The starting reason codes come from a data migration, which a transactional test database
+    flushes too."""
+    from andon.production.reasons import ensure_starting_codes
+
+    ensure_starting_codes()

@@ -73,7 +73,7 @@ def test_mention_reaches_the_inbox_and_leads_back(live_server, page, login, coll
     log_in_as(page, live_server, "ben")
     page.locator("#inbox-count", has_text="1").wait_for()
     page.click("a.inbox")
-    page.click("text=Mentions")
+    page.click("[role=tablist] >> text=Mentions")  # the inbox's tab, not the menu's "My mentions"
     entry = page.locator("table.data a", has_text="mentioned you on Work order WO-2001")
     entry.click()
     page.wait_for_url(f"**/production/work-orders/{work_order.pk}/#comment-*")

@@ -13,7 +13,7 @@ ALL_SENT = "#outbox[data-count='0']"
 
 
 @pytest.fixture
-def shop(make_item, work_center, warehouse, roles):
+def shop(make_item, work_center, warehouse, roles, reason_codes):
     """Two released orders for a part with one operation at CNC-style `work_center`."""
     from django.contrib.auth.models import User
 
