@@ -4,9 +4,10 @@ in a few set-based statements.
 A terminal's queue or a PLC gateway sends tens of events at a time. Posting them one by one
 through the ORM cost about ten queries per event (the event, each stock move with its balance and
 idempotency look-up, each material, the operation, the order, the reservations), and that, not
-the rules, capped throughput. Here a batch reads what it needs up front under its locks (the
-orders, their operations and materials, the operations' events, the stock they may move), decides
-every event in timestamp order against that state in memory, and writes at the end: one insert of
+the rules, capped throughput. Here a batch reads what it needs up front (the orders under their
+locks, their operations and materials, where each operation's fold stands, the stock they may
+move, unlocked and checked when written), decides every event in timestamp order against that
+state in memory, and writes at the end: one insert of
 the events, one of the stock moves, one of the genealogy links, and one update per kind of row
 changed. The rules are the same as for a single event (`production.timeline`, the stock ledger's
 never-below-zero check, backflush first in, first out); an event that breaks one is refused before

@@ -1,24 +1,22 @@
-"""Material to and from work orders through the stock ledger, with lot genealogy on every move.
+"""Material issued to and returned from work orders by hand, with lot genealogy on every move.
 
-Every consumption (a hand issue, a backflush on reported output, a `consume` event) goes through
-`inventory.services` (locked balances, never below zero) and writes a `LotLink` from the order's
-output lot to each component lot consumed, in the same transaction. Finished goods are received
-into the order's output lot when good quantity is reported on the order's last operation.
-
-Backflush takes lots first in, first out (oldest lot first) at the order's supply location; when
-the location cannot cover the quantity the whole report is refused, so nothing is half-booked.
+A hand issue or return goes through `inventory.services` (locked balances, never below zero) and
+writes a `LotLink` from the order's output lot to the component lot, in the same transaction.
+What shop-floor events move (backflush on reported output, `consume` events, finished goods
+received on the last operation) is posted with the events' batch, in `production.batch`, under
+the same rules.
 """
 
 from datetime import datetime
-from decimal import ROUND_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from andon.core.errors import Problem, ValidationFailed
+from andon.core.errors import ValidationFailed
 from andon.inventory import services as inventory
-from andon.inventory.models import Lot, StockBalance, StockMove
+from andon.inventory.models import Lot, StockMove
 from andon.plant.models import Location
 from andon.production.models import OPEN_STATUSES, LotLink, WorkOrder, WorkOrderMaterial
 from andon.production.services import locked, positive_quantity, reserve
@@ -182,90 +180,3 @@ def return_material(
     _link(user, order, lot, -qty, at)
     reserve(order)
     return move
-
-
-def _fifo_lots(material: WorkOrderMaterial, location: Location) -> list[tuple[Lot, Decimal]]:
-    balances = (
-        StockBalance.objects.filter(
-            item=material.component, location=location, lot__isnull=False, quantity__gt=0
-        )
-        .select_related("lot")
-        .order_by("lot__created_at", "lot_id")
-    )
-    return [(b.lot, b.quantity) for b in balances if b.lot is not None]
-
-
-def backflush(
-    user: Any, order: WorkOrder, sequence: int, good_total: Decimal, at: datetime, key: str
-) -> None:
-    """Bring the components used at operation `sequence` up to the standard for `good_total`
-    units reported there, FIFO by lot.
-
-    What was already issued (by hand, by a scan, by earlier backflushes) counts first, so a
-    component is never consumed twice. Components without an operation sequence are consumed
-    at the first operation. `key` makes the stock moves' client ids, so the ledger itself
-    refuses a second posting.
-    """
-    first = order.operations.order_by("sequence").values_list("sequence", flat=True).first()
-    materials = order.materials.select_for_update().select_related("component__uom")
-    for material in materials.filter(backflush=True):
-        at_sequence = material.operation_sequence or first
-        if at_sequence != sequence:
-            continue
-        target = (material.quantity_per * good_total).quantize(PLACES, rounding=ROUND_UP)
-        if material.component.uom.whole_numbers:
-            target = target.to_integral_value(rounding=ROUND_UP)
-        quantity = target - material.issued_quantity
-        if quantity <= 0:
-            continue
-        if not material.component.lot_tracked:
-            consume(
-                user,
-                order,
-                material,
-                quantity=quantity,
-                lot=None,
-                at=at,
-                kind=Kind.BACKFLUSH,
-                client_id=f"{key}/bf{material.pk}",
-            )
-            continue
-        remaining = quantity
-        for n, (lot, available) in enumerate(_fifo_lots(material, order.supply_location)):
-            take = min(available, remaining)
-            consume(
-                user,
-                order,
-                material,
-                quantity=take,
-                lot=lot,
-                at=at,
-                kind=Kind.BACKFLUSH,
-                client_id=f"{key}/bf{material.pk}.{n}",
-            )
-            remaining -= take
-            if remaining <= 0:
-                break
-        if remaining > 0:
-            raise ValidationFailed(
-                f"Backflush of {material.component.sku} for {order}: "
-                f"{inventory.fmt(remaining)} {material.component.uom.code} more than the lots "
-                f"at {order.supply_location.code} hold.",
-                [Problem(message="Not enough stock to backflush.", column="quantity")],
-                code="insufficient_stock",
-            )
-
-
-def receive_output(user: Any, order: WorkOrder, good: Decimal, at: datetime, key: str) -> StockMove:
-    """Finished goods into the order's output location and lot (created on first receipt)."""
-    return inventory.receive(
-        user,
-        item=order.item,
-        location=order.output_location,
-        quantity=good,
-        lot=output_lot(user, order),
-        kind=Kind.PRODUCTION,
-        reference=order.number,
-        at=at,
-        client_id=f"{key}/fg",
-    )
