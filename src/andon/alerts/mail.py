@@ -49,26 +49,29 @@ def compose(alert: Alert, event: str, recipients: list[str]) -> EmailMessage:
     )
 
 
-def send_alert_email(alert_id: int, event: str, user_ids: list[int]) -> int:
-    """Send the event's email to the users' addresses; returns messages sent (0 or 1)."""
-    alert = Alert.objects.select_related("rule", "assigned_to").filter(pk=alert_id).first()
-    if alert is None:
-        return 0
-    recipients = sorted(
-        {
-            email
-            for email in get_user_model()
-            .objects.filter(pk__in=user_ids, is_active=True)
-            .values_list("email", flat=True)
-            if email
-        }
-    )
-    if not recipients:
+def addresses(user_ids: list[int]) -> list[str]:
+    """The email addresses of the active users among `user_ids`, each once."""
+    users = get_user_model().objects.filter(pk__in=user_ids, is_active=True)
+    return sorted({email for email in users.values_list("email", flat=True) if email})
+
+
+def send_quietly(messages: list[EmailMessage], what: str) -> int:
+    """Send, logging instead of raising: the inbox entry exists whatever the mail server does."""
+    if not messages:
         return 0
     timeout = getattr(settings, "EMAIL_TIMEOUT", None) or SMTP_TIMEOUT
     try:
-        connection = get_connection(timeout=timeout)
-        return connection.send_messages([compose(alert, event, recipients)]) or 0
-    except Exception:  # the inbox has it; a mail outage must not fail evaluation
-        log.exception("alert %s: email to %s failed", alert_id, ", ".join(recipients))
+        return get_connection(timeout=timeout).send_messages(messages) or 0
+    except Exception:
+        to = ", ".join(address for m in messages for address in m.to)
+        log.exception("%s: email to %s failed", what, to)
         return 0
+
+
+def send_alert_email(alert_id: int, event: str, user_ids: list[int]) -> int:
+    """Send the event's email to the users' addresses; returns messages sent (0 or 1)."""
+    alert = Alert.objects.select_related("rule", "assigned_to").filter(pk=alert_id).first()
+    recipients = addresses(user_ids) if alert is not None else []
+    if alert is None or not recipients:
+        return 0
+    return send_quietly([compose(alert, event, recipients)], f"alert {alert_id}")

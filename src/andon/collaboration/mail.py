@@ -6,18 +6,13 @@ down is logged and does not fail the comment: the inbox entry exists regardless.
 
 from __future__ import annotations
 
-import logging
-
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 
+from andon.alerts.mail import addresses, send_quietly
 from andon.alerts.notify import base_url
 from andon.collaboration import records
 from andon.collaboration.models import Comment
-
-log = logging.getLogger("andon.collaboration")
-SMTP_TIMEOUT = 10
 
 
 def compose(comment: Comment, record: object, recipient: str) -> EmailMessage:
@@ -46,22 +41,5 @@ def send_mention_email(comment_id: int, user_ids: list[int]) -> int:
     comment = Comment.objects.select_related("author").filter(pk=comment_id).first()
     if comment is None or comment.record is None:
         return 0
-    addresses = sorted(
-        {
-            email
-            for email in get_user_model()
-            .objects.filter(pk__in=user_ids, is_active=True)
-            .values_list("email", flat=True)
-            if email
-        }
-    )
-    if not addresses:
-        return 0
-    timeout = getattr(settings, "EMAIL_TIMEOUT", None) or SMTP_TIMEOUT
-    try:
-        connection = get_connection(timeout=timeout)
-        messages = [compose(comment, comment.record, a) for a in addresses]
-        return connection.send_messages(messages) or 0
-    except Exception:  # the inbox has it; a mail outage must not fail the comment
-        log.exception("comment %s: mention email to %s failed", comment_id, ", ".join(addresses))
-        return 0
+    messages = [compose(comment, comment.record, a) for a in addresses(user_ids)]
+    return send_quietly(messages, f"comment {comment_id}: mention")
