@@ -447,13 +447,15 @@ def search(
     time_limit: float,
     seed: int,
     stop: Callable[[], bool] | None = None,
+    stall_seconds: float | None = None,
 ) -> Outcome:
     """The best schedule reachable from `start` by re-sequencing in `time_limit` seconds.
 
     `problem` must satisfy `applies()`; `start` must be feasible. `stop` ends the search early
-    when it returns True (checked every few steps). The result is never worse
-    than `start` (in makespan) and is semi-active: every operation starts as early as its
-    machine sequence and its predecessors allow.
+    when it returns True (checked every few steps), and so does `stall_seconds` without a new
+    best: on a shop small enough for CP-SAT to close, the cores do more there. The result is
+    never worse than `start` (in makespan) and is semi-active: every operation starts as early
+    as its machine sequence and its predecessors allow.
     """
     began = time.perf_counter()
     deadline = began + time_limit
@@ -468,11 +470,14 @@ def search(
     base_tenure = 8 + n // (machines * 4)
     iteration = stall = 0
     floor = graph.lower_bound()
+    improved = began
     while n > 1 and best_value > floor and iteration < ITERATIONS_PER_OPERATION * n:
-        if iteration % 16 == 0 and (
-            time.perf_counter() >= deadline or (stop is not None and stop())
-        ):
-            break
+        if iteration % 16 == 0:
+            now = time.perf_counter()
+            if now >= deadline or (stop is not None and stop()):
+                break
+            if stall_seconds is not None and now - improved >= stall_seconds:
+                break
         iteration += 1
         moves = _moves(graph, graph.blocks(rng))
         if not moves:
@@ -495,6 +500,7 @@ def search(
             best_value = graph.makespan
             best_state = graph.sequences()
             best_heads = graph.head[:]
+            improved = time.perf_counter()
             stall = 0
             continue
         stall += 1
