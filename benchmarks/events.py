@@ -53,6 +53,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workers", type=int, default=1, help="andon serve --workers (default 1).")
     parser.add_argument("--orders", type=int, default=200, help="Released work orders (200).")
     parser.add_argument("--size", default="small", help="Demo plant size (default small).")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=0.0,
+        help="Events per second in all, paced (open loop); default 0: as fast as answered.",
+    )
     parser.add_argument("--runs", type=int, default=1, help="Repeat the whole run (default 1).")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
@@ -181,6 +187,8 @@ def plans(options: dict[str, Any], manifest: dict[str, Any], port: int) -> list[
     for o in manifest["operations"]:
         dealt[owner[o["work_order"]]].append((o["work_order"], int(o["operation"])))
     start_at = time.time() + 1.0
+    # Paced: each client sends a batch every `interval`, the clients spread across it.
+    interval = clients * options["batch"] / options["rate"] if options["rate"] > 0 else 0.0
     # Timestamps advance one second per event per client: start far enough back that the last
     # event of a fast run is still in the past.
     clock = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(
@@ -199,6 +207,8 @@ def plans(options: dict[str, Any], manifest: dict[str, Any], port: int) -> list[
             start_at=start_at,
             clock_start=clock,
             seed=options["seed"],
+            interval=interval,
+            offset=interval * i / clients,
         )
         for i in range(clients)
     ]
@@ -212,6 +222,7 @@ def figures(options: dict[str, Any], sent: Sent, checks: dict[str, int]) -> dict
         "batch": options["batch"],
         "workers": options["workers"],
         "threads": options["threads"],
+        "rate": options["rate"] or None,
         "seconds": round(elapsed, 1),
         "requests": sent.requests,
         "events": sent.events,

@@ -1,7 +1,10 @@
 """The load generator of `andon bench events` and the bookkeeping that checks the ledger after.
 
 A client is one process with one keep-alive HTTP connection, sending batches of events one after
-the other (a closed loop, like a gateway that waits for its answer). It owns its operations, so
+the other (a closed loop, like a gateway that waits for its answer), or, given a pace, one batch
+every `interval` seconds whatever the answers (an open loop, like machines that report as they
+run). Paced latency counts from when the batch was due, not when it went out, so a server that
+falls behind shows it in the figures instead of slowing the load down. It owns its operations, so
 the events it makes are valid in sequence: each operation walks start -> report good/scrap ->
 pause/resume -> downtime -> report ..., with timestamps that only move forward. A share of each
 batch is *deliberate replays*: events already answered in an earlier batch, sent again unchanged,
@@ -187,6 +190,8 @@ class ClientPlan:
     start_at: float  # wall clock (time.time()) when to begin, shared by all clients
     clock_start: dt.datetime  # the first event's timestamp
     seed: int
+    interval: float = 0.0  # seconds between batches when paced; 0 sends as fast as answered
+    offset: float = 0.0  # when paced, this client's first batch is due this late (out of step)
 
 
 def _post(conn: http.client.HTTPConnection, token: str, body: bytes) -> dict[str, Any] | None:
@@ -222,7 +227,12 @@ def drive(plan: ClientPlan) -> Sent:
     time.sleep(max(0.0, plan.start_at - time.time()))
     sent.started = time.time()
     deadline = sent.started + plan.seconds
+    paced_from = time.perf_counter() + plan.offset
+    due = 0.0
     while time.time() < deadline:
+        if plan.interval:
+            due = paced_from + sent.requests * plan.interval
+            time.sleep(max(0.0, due - time.perf_counter()))
         batch: list[dict[str, Any]] = []
         replay: list[bool] = []
         owner: list[OperationWalk | None] = []
@@ -256,7 +266,7 @@ def drive(plan: ClientPlan) -> Sent:
             except (OSError, http.client.HTTPException):
                 answer = None
             if answer is not None:
-                sent.latencies_ms.append((time.perf_counter() - begun) * 1000)
+                sent.latencies_ms.append((time.perf_counter() - (due or begun)) * 1000)
                 break
             sent.http_errors += 1
             conn.close()

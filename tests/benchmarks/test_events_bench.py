@@ -1,19 +1,29 @@
 """The counting of `andon bench events`: what clients were told against what the ledger holds.
 
-No server and no database: the booking of answers and the checks are plain data.
+No database: the booking of answers and the checks are plain data; the pacing is checked against
+a small local HTTP server slower than the pace.
 """
 
+import datetime as dt
+import http.server
+import json
 import random
+import threading
+import time
+
+import pytest
 
 from benchmarks.events_load import (
     DOWN,
     PAUSED,
     PENDING,
     RUNNING,
+    ClientPlan,
     OperationWalk,
     Sent,
     book,
     check,
+    drive,
     next_event,
     percentile,
 )
@@ -118,3 +128,56 @@ def test_merge_and_percentiles():
     assert percentile(values, 0.5) == 50.0
     assert percentile(values, 0.99) == 99.0
     assert percentile([], 0.99) == 0.0
+
+
+class _SlowEvents(http.server.BaseHTTPRequestHandler):
+    """Answers every batch after 40 ms, accepting each event: a server slower than the pace."""
+
+    protocol_version = "HTTP/1.1"
+
+    def do_POST(self):
+        events = json.loads(self.rfile.read(int(self.headers["Content-Length"])))["events"]
+        time.sleep(0.04)
+        body = json.dumps({"results": [{"status": "accepted"} for _ in events]}).encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def _drive_against_slow_server(interval: float) -> Sent:
+    server = http.server.HTTPServer(("127.0.0.1", 0), _SlowEvents)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        plan = ClientPlan(
+            index=0,
+            host="127.0.0.1",
+            port=server.server_address[1],
+            token="t",
+            operations=[("WO-1", 10)],
+            batch=5,
+            replay_share=0.0,
+            seconds=0.6,
+            start_at=time.time(),
+            clock_start=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+            seed=1,
+            interval=interval,
+        )
+        return drive(plan)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_paced_latency_counts_the_wait_of_a_server_that_falls_behind():
+    """Sending every 20 ms to a server that needs 40 ms builds a queue: the paced figures must
+    show it growing, where the closed loop, which waits for each answer, sees only 40 ms."""
+    closed = _drive_against_slow_server(0.0)
+    paced = _drive_against_slow_server(0.02)
+    assert max(closed.latencies_ms) < 120
+    assert max(paced.latencies_ms) > 200
+    assert paced.latencies_ms[-1] > paced.latencies_ms[0] + 150
+    assert paced.requests == pytest.approx(closed.requests, abs=2)  # the server set the pace
