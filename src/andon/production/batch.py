@@ -26,7 +26,7 @@ from decimal import ROUND_UP, Decimal
 from typing import Any, cast
 
 from django.db import connection, models
-from django.db.models import Max
+from django.db.models import OuterRef, Subquery
 
 from andon.catalog.models import Item
 from andon.core.errors import Problem, ValidationFailed
@@ -422,7 +422,9 @@ class Batch:
             .order_by("work_order_id", "sequence")
         )
         for op in operations:
-            self.held[op.work_order_id].operations.append(op)
+            held_order = self.held[op.work_order_id]
+            op.work_order = held_order.order  # names in refusals without a query each
+            held_order.operations.append(op)
         materials = (
             WorkOrderMaterial.objects.select_for_update(of=("self",))
             .select_related("component__uom")
@@ -447,12 +449,16 @@ class Batch:
         `earliest` is the earliest timestamp the batch brings per operation."""
         if not operation_ids:
             return
-        highest = dict(
-            ProductionEvent.objects.filter(operation_id__in=operation_ids)
-            .values("operation_id")
-            .annotate(top=Max("id"))
-            .values_list("operation_id", "top")
-        )
+        # One index probe per operation (event_operation_id_idx); grouping all their events
+        # for MAX(id) read every event of every operation, and grew with the history.
+        latest = ProductionEvent.objects.filter(operation_id=OuterRef("pk")).order_by("-id")
+        highest = {
+            pk: top
+            for pk, top in WorkOrderOperation.objects.filter(pk__in=operation_ids)
+            .annotate(top=Subquery(latest.values("id")[:1]))
+            .values_list("pk", "top")
+            if top is not None
+        }
         operations = {
             op.pk: op
             for held in self.held.values()
