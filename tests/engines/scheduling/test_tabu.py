@@ -1,6 +1,7 @@
 """The tabu search: it only re-sequences, never breaks a rule, and never returns worse."""
 
 import dataclasses
+import random
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -99,3 +100,37 @@ def test_moves_keep_the_graph_acyclic_and_the_incremental_times_exact(problem, r
         head, tail, makespan = graph.head[:], graph.tail[:], graph.makespan
         assert graph.times()  # False would mean the move made a cycle
         assert (head, tail, makespan) == (graph.head, graph.tail, graph.makespan)
+
+
+def _random_shop(jobs: int, machines: int, seed: int) -> Problem:
+    """A Taillard-like shop: every job visits every machine once, in a random order."""
+    rng = random.Random(seed)
+    ops = []
+    for j in range(jobs):
+        order = rng.sample(range(machines), machines)
+        for k, m in enumerate(order):
+            ops.append(
+                Operation(
+                    f"{j}.{k}",
+                    str(j),
+                    (Mode(f"m{m}", rng.randint(1, 99)),),
+                    predecessors=(f"{j}.{k - 1}",) if k else (),
+                )
+            )
+    return Problem(
+        tuple(Job(str(j)) for j in range(jobs)),
+        tuple(ops),
+        tuple(Resource(f"m{m}") for m in range(machines)),
+    )
+
+
+def test_a_stalled_search_hands_back_its_time():
+    """Given a minute but told to stop after 0.2 s without a better schedule, the search ends
+    long before the minute, neither at the lower bound nor at its iteration cap: it stalled."""
+    problem = _random_shop(15, 15, seed=4)
+    schedule, _ = start_of(problem)
+    outcome = tabu.search(problem, schedule, time_limit=60.0, seed=0, stall_seconds=0.2)
+    assert outcome.seconds < 30
+    assert not outcome.at_lower_bound
+    assert outcome.iterations < tabu.ITERATIONS_PER_OPERATION * len(problem.operations)
+    assert check(problem, outcome.schedule) == []
