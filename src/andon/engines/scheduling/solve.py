@@ -18,7 +18,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from andon.engines.scheduling import tabu
+from andon.engines.scheduling import reorder, tabu
 from andon.engines.scheduling.checker import check, evaluate
 from andon.engines.scheduling.heuristic import best_constructive
 from andon.engines.scheduling.lns import improve
@@ -47,7 +47,8 @@ STALL_SHARE = 0.05
 # per operation and qualified worker) the full model is not built: on a large demo plant of
 # 5,900 operations, 4,600 of them with a crew drawn from 100 to 200 qualified workers, it had
 # 1.2 million variables and took 17 s to build and 5 s to hint, more than the whole time limit.
-# The dispatching rules are then the solver, with the whole time limit (docs/scheduling.md).
+# The dispatching rules then give the first schedule and a destroy-and-repair search that
+# rebuilds it with the same builder (reorder.py) the rest of the time (docs/scheduling.md).
 FULL_MODEL_MAX_SIZE = 60_000
 
 
@@ -186,11 +187,16 @@ def _run(
     if not fits:
         if warm is None:
             return Result(Status.UNKNOWN, message="no dispatching rule found a schedule")
+        rest = time_limit - (time.perf_counter() - began)
+        reordered = reorder.improve(problem, warm[0], warm[1], score, rest, seed)
+        if on_solution is not None and reordered.objective < warm[1]:
+            on_solution(reordered.objective)
         return Result(
             Status.FEASIBLE,
-            _checked(problem, warm[0]),
-            warm[1],
-            message="the best dispatching rule: too large for the full model",
+            _checked(problem, reordered.schedule),
+            reordered.objective,
+            message=f"too large for the full model: the best dispatching rule, then "
+            f"{reordered.steps} destroy-and-repair steps ({reordered.improvements} better)",
         )
     if previous is not None and score(previous) is not None:
         value = score(previous)
