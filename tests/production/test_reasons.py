@@ -6,6 +6,7 @@ import json
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from andon.production.models import ProductionEvent, ReasonCode
 from tests.production.conftest import at
@@ -118,12 +119,14 @@ def test_the_downtime_pareto_shows_labels_and_charts_losses_only(
     report("downtime_end", when=at(45), work_center="CNC1")
     report("downtime_start", when=at(60), work_center="CNC1", reason="CLEANING")
     report("downtime_end", when=at(90), work_center="CNC1")
-    start = at(0).date().isoformat()
+    # The reference time is four hours ago, so the stops may fall on two days.
+    start = timezone.localtime(at(0)).date().isoformat()
+    end = timezone.localtime(at(90)).date().isoformat()
     url = reverse("performance:downtime")
-    page = supervisor_client.get(url, {"from": start, "to": start})
+    page = supervisor_client.get(url, {"from": start, "to": end})
     chart = page.context["chart"]
     assert "Tool broken" in chart
     assert "Cleaning" not in chart  # planned downtime is not a loss
     assert "Cleaning" in page.content.decode()  # but it is listed
-    everything = supervisor_client.get(url, {"from": start, "to": start, "planned": "1"})
+    everything = supervisor_client.get(url, {"from": start, "to": end, "planned": "1"})
     assert "Cleaning" in everything.context["chart"]
