@@ -196,7 +196,8 @@ def _run(
             _checked(problem, reordered.schedule),
             reordered.objective,
             message=f"too large for the full model: the best dispatching rule, then "
-            f"{reordered.steps} destroy-and-repair steps ({reordered.improvements} better)",
+            f"{reordered.steps} rebuilds with late orders pulled forward "
+            f"({reordered.improvements} of them better)",
         )
     if previous is not None and score(previous) is not None:
         value = score(previous)
