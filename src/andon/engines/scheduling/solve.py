@@ -93,15 +93,25 @@ class _Watch(cp_model.CpSolverSolutionCallback):
         return time.perf_counter() - self.last >= seconds
 
 
-def _solve_until_stalled(solver: Any, cp: Any, patience: float) -> Any:
-    """CP-SAT's status after it ends or goes `patience` seconds without a better schedule."""
+def _solve_until_stalled(
+    solver: Any,
+    cp: Any,
+    patience: float | None,
+    beside: Callable[[Callable[[], bool]], None] | None = None,
+) -> Any:
+    """CP-SAT's status after it ends or goes `patience` seconds without a better schedule.
+
+    CP-SAT releases the interpreter while it searches, so `beside` runs on this thread
+    meanwhile; it is given a function that tells whether CP-SAT has ended."""
     watch = _Watch()
     statuses: list[Any] = []
     thread = threading.Thread(target=lambda: statuses.append(solver.solve(cp, watch)))
     thread.start()
+    if beside is not None:
+        beside(lambda: not thread.is_alive())
     while thread.is_alive():
         thread.join(0.1)
-        if watch.stalled(patience):
+        if patience is not None and watch.stalled(patience):
             solver.stop_search()
     return statuses[0]
 
@@ -234,27 +244,27 @@ def _run(
     solver.parameters.max_time_in_seconds = max(time_limit * share - spent, 0.05)
     beside: tabu.Outcome | None = None
     if warm is not None and plain_shop:
-        # CP-SAT releases the interpreter while it searches, so the tabu search goes on from the
-        # same start on this thread; sharing the cores did better than CP-SAT alone.
-        statuses: list[Any] = []
-        watch = _Watch()
-        thread = threading.Thread(target=lambda: statuses.append(solver.solve(model.cp, watch)))
-        thread.start()
-        beside = tabu.search(
-            problem,
-            warm[0],
-            solver.parameters.max_time_in_seconds,
-            seed + 1,
-            stop=lambda: not thread.is_alive(),
-            stall_seconds=stall,
-        )
-        if beside.at_lower_bound:
-            solver.stop_search()
-        while thread.is_alive():
-            thread.join(0.1)
-            if stall is not None and watch.stalled(2 * stall):
+        # The tabu search goes on from the same start beside CP-SAT; sharing the cores did
+        # better than CP-SAT alone.
+        searched_beside: list[tabu.Outcome] = []
+        start = warm[0]
+
+        def search_beside(ended: Callable[[], bool]) -> None:
+            outcome = tabu.search(
+                problem,
+                start,
+                solver.parameters.max_time_in_seconds,
+                seed + 1,
+                stop=ended,
+                stall_seconds=stall,
+            )
+            if outcome.at_lower_bound:
                 solver.stop_search()
-        status = statuses[0]
+            searched_beside.append(outcome)
+
+        patience = 2 * stall if stall is not None else None
+        status = _solve_until_stalled(solver, model.cp, patience, search_beside)
+        beside = searched_beside[0]
     else:
         status = solver.solve(model.cp)
     if status == cp_model.MODEL_INVALID:
