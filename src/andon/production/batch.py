@@ -23,12 +23,12 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_UP, Decimal
-from typing import Any, cast
+from typing import Any
 
-from django.db import connection, models
 from django.db.models import OuterRef, Subquery
 
 from andon.catalog.models import Item
+from andon.core.bulk import insert_rows, update_rows
 from andon.core.errors import Problem, ValidationFailed
 from andon.inventory import services as inventory
 from andon.inventory.models import Lot, StockBalance, StockMove
@@ -395,27 +395,14 @@ class Batch:
             self.workers = {w.code: w for w in Worker.objects.filter(code__in=worker_codes)}
         if not numbers:
             return
-        rows = WorkOrderOperation.objects.filter(work_order__number__in=numbers).values_list(
-            "work_order__number", "work_order_id", "sequence", "pk", "work_center_id"
-        )
-        center_ids = set()
-        for number, order_id, sequence, pk, center_id in rows:
-            self.orders[number] = order_id
-            self.operations[(order_id, sequence)] = pk
-            center_ids.add(center_id)
-        self.centers = WorkCenter.objects.in_bulk(center_ids)
-        order_ids = sorted(set(self.orders.values()))
-        if not order_ids:
-            return
         # Locked in id order, like every writer of orders, so concurrent batches queue.
-        orders = (
-            WorkOrder.objects.select_for_update(of=("self",))
-            .select_related("item__uom")
-            .filter(pk__in=order_ids)
-            .order_by("pk")
-        )
+        orders = WorkOrder.objects.select_for_update().filter(number__in=numbers).order_by("pk")
         for order in orders:
+            self.orders[order.number] = order.pk
             self.held[order.pk] = Held(order, [], [])
+        if not self.held:
+            return
+        order_ids = list(self.held)
         operations = (
             WorkOrderOperation.objects.select_for_update()
             .filter(work_order_id__in=order_ids)
@@ -425,14 +412,24 @@ class Batch:
             held_order = self.held[op.work_order_id]
             op.work_order = held_order.order  # names in refusals without a query each
             held_order.operations.append(op)
-        materials = (
+            self.operations[(op.work_order_id, op.sequence)] = op.pk
+        self.centers = WorkCenter.objects.in_bulk(
+            {op.work_center_id for h in self.held.values() for op in h.operations}
+        )
+        materials = list(
             WorkOrderMaterial.objects.select_for_update(of=("self",))
-            .select_related("component__uom")
             .filter(work_order_id__in=order_ids)
             .order_by("work_order_id", "component__sku")
         )
+        # Bills share most components: each item is built once, not once per order using it.
+        items = Item.objects.select_related("uom").in_bulk(
+            {m.component_id for m in materials} | {h.order.item_id for h in self.held.values()}
+        )
+        for held_order in self.held.values():
+            held_order.order.item = items[held_order.order.item_id]
         components: set[int] = set()
         for material in materials:
+            material.component = items[material.component_id]
             self.held[material.work_order_id].materials.append(material)
             components.add(material.component_id)
         held = self.held.values()
@@ -686,14 +683,15 @@ class Batch:
         for held in self.held.values():
             if held.moved:
                 self._reserve(held)
-        created = ProductionEvent.objects.bulk_create(self.events)
+        created = self.events
+        insert_rows(ProductionEvent, created)
         moves = []
         for pending in self.moves:
             pending.move.client_id = f"pe{created[pending.event].pk}{pending.suffix}"
             moves.append(pending.move)
         self.stock.write(self.negative_allowed)
-        StockMove.objects.bulk_create(moves)
-        LotLink.objects.bulk_create(self.links)
+        insert_rows(StockMove, moves)
+        insert_rows(LotLink, self.links)
         update_rows(WorkOrderMaterial, MATERIAL_FIELDS, self.changed_materials.values())
 
         def real_id(seq: int) -> int:
@@ -714,31 +712,6 @@ class Batch:
             if material.reserved_quantity != reserved:
                 material.reserved_quantity = reserved
                 self.changed_materials[material.pk] = material
-
-
-def update_rows(
-    model: type[models.Model], names: Sequence[str], objects: Iterable[models.Model]
-) -> None:
-    """`UPDATE ... WHERE id = ?` for many rows in one round trip (executemany).
-
-    Django's `bulk_update` builds a CASE expression per field and row, which costs more Python
-    than the update saves; a prepared statement run for each row is the cheap form of the same.
-    """
-    rows = list(objects)
-    if not rows:
-        return
-    meta = model._meta
-    fields = [cast("models.Field[Any, Any]", meta.get_field(name)) for name in names]
-    quote = connection.ops.quote_name
-    assignments = ", ".join(f"{quote(str(f.column))} = %s" for f in fields)
-    key = quote(str(meta.pk.column)) if meta.pk is not None else "id"
-    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {key} = %s"
-    params = [
-        [f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields] + [row.pk]
-        for row in rows
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
 
 
 def lot_by_code(item: Item, code: str) -> Lot | None:
