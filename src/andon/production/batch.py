@@ -406,6 +406,7 @@ class Batch:
         operations = (
             WorkOrderOperation.objects.select_for_update()
             .filter(work_order_id__in=order_ids)
+            .defer("fold_state")  # read for the operations named, with their latest event
             .order_by("work_order_id", "sequence")
         )
         for op in operations:
@@ -448,23 +449,22 @@ class Batch:
             return
         # One index probe per operation (event_operation_id_idx); grouping all their events
         # for MAX(id) read every event of every operation, and grew with the history.
+        # The kept fold is read here, for the operations the batch names, not with every
+        # operation of the locked orders: decoding it is most of what reading an operation costs.
         latest = ProductionEvent.objects.filter(operation_id=OuterRef("pk")).order_by("-id")
-        highest = {
-            pk: top
-            for pk, top in WorkOrderOperation.objects.filter(pk__in=operation_ids)
+        kept: dict[int, dict[str, Any]] = {}
+        highest: dict[int, int] = {}
+        for pk, top, fold in (
+            WorkOrderOperation.objects.filter(pk__in=operation_ids)
             .annotate(top=Subquery(latest.values("id")[:1]))
-            .values_list("pk", "top")
-            if top is not None
-        }
-        operations = {
-            op.pk: op
-            for held in self.held.values()
-            for op in held.operations
-            if op.pk in operation_ids
-        }
+            .values_list("pk", "top", "fold_state")
+        ):
+            kept[pk] = fold
+            if top is not None:
+                highest[pk] = top
         refold = set()
         for pk in operation_ids:
-            track = Track.resumed(operations[pk].fold_state, highest.get(pk, 0))
+            track = Track.resumed(kept[pk], highest.get(pk, 0))
             if track is None and pk not in highest:
                 track = Track.folded([])  # no events yet
             if track is not None and track.key is not None and earliest[pk] < track.key[0]:

@@ -54,6 +54,8 @@ ZERO = Decimal("0")
 CLOCK_SKEW = dt.timedelta(minutes=5)
 STATUSES = ("accepted", "duplicate", "rejected")
 DEADLOCK_RETRIES = 5
+KINDS = frozenset(Kind.values)  # `Kind.values` builds a new list on each use
+DOWNTIME_CLASSES = frozenset(ProductionEvent.DowntimeClass.values)
 MACHINE_KINDS = frozenset({Kind.DOWNTIME_START, Kind.DOWNTIME_END})
 NEEDS_REASON = frozenset({Kind.PAUSE, Kind.DOWNTIME_START})
 NEEDS_WORKER = frozenset({Kind.CLOCK_ON, Kind.CLOCK_OFF})
@@ -114,7 +116,7 @@ def _check_basics(data: EventInput) -> None:
     client_id = (data.client_id or "").strip()
     if not client_id or len(client_id) > 64:
         raise refuse("invalid_client_id", "client_id must be 1 to 64 characters.")
-    if data.kind not in Kind.values:
+    if data.kind not in KINDS:
         raise refuse("invalid_kind", f"Unknown kind of event {data.kind!r}.")
     if timezone.is_naive(data.at):
         raise refuse("invalid_timestamp", "The timestamp needs a time zone (e.g. Z or +01:00).")
@@ -122,7 +124,7 @@ def _check_basics(data: EventInput) -> None:
         raise refuse("future_timestamp", "The timestamp is in the future: check the clock.")
     if data.kind in NEEDS_REASON and not data.reason.strip():
         raise refuse("reason_required", f"A {Kind(data.kind).label.lower()} needs a reason code.")
-    if data.downtime_class and data.downtime_class not in ProductionEvent.DowntimeClass.values:
+    if data.downtime_class and data.downtime_class not in DOWNTIME_CLASSES:
         raise refuse("invalid_downtime_class", "downtime_class is planned or unplanned.")
 
 
