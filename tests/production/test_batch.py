@@ -181,3 +181,34 @@ def test_an_event_written_behind_the_batch_is_not_missed(released, supervisor, w
     record_batch(supervisor, [EventInput("b-2", "report", at(10), order.number, 10, quantity="1")])
     op.refresh_from_db()
     assert op.good_quantity == 3
+
+
+def test_a_resend_in_a_batch_does_not_make_it_read_the_operations_history_again(
+    released, supervisor
+):
+    """A terminal's retry resends events already recorded, with their old timestamps, next to new
+    ones. Those change nothing, so the operation's kept fold still applies; reading every event
+    of the operation again would make each retry cost as much as the operation's history."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    order = released("SHAFT", 4)
+    number = order.number
+    first = [
+        EventInput("h-1", "start", at(0), number, 10),
+        EventInput("h-2", "report", at(5), number, 10, quantity="1"),
+    ]
+    assert all(r.status == "accepted" for r in record_batch(supervisor, first))
+    retry = [first[0], EventInput("h-3", "report", at(10), number, 10, quantity="1")]
+
+    with CaptureQueriesContext(connection) as queries:
+        results = record_batch(supervisor, retry)
+
+    assert [r.status for r in results] == ["duplicate", "accepted"]
+    history_reads = [
+        q["sql"]
+        for q in queries.captured_queries
+        if '"production_productionevent"."operation_id" IN' in q["sql"]
+    ]
+    assert history_reads == []
+    assert WorkOrderOperation.objects.get(work_order=order).good_quantity == 2

@@ -27,7 +27,7 @@ from typing import Any
 
 from django.db.models import OuterRef, Subquery
 
-from andon.catalog.models import Item
+from andon.catalog.models import Item, UnitOfMeasure
 from andon.core.bulk import insert_rows, update_rows
 from andon.core.errors import Problem, ValidationFailed
 from andon.inventory import services as inventory
@@ -422,10 +422,14 @@ class Batch:
             .filter(work_order_id__in=order_ids)
             .order_by("work_order_id", "component__sku")
         )
-        # Bills share most components: each item is built once, not once per order using it.
-        items = Item.objects.select_related("uom").in_bulk(
+        # Bills share most components: each item is built once, not once per order using it,
+        # and the plant's few units once, not once per item.
+        items = Item.objects.in_bulk(
             {m.component_id for m in materials} | {h.order.item_id for h in self.held.values()}
         )
+        units = UnitOfMeasure.objects.in_bulk({i.uom_id for i in items.values()})
+        for item in items.values():
+            item.uom = units[item.uom_id]
         for held_order in self.held.values():
             held_order.order.item = items[held_order.order.item_id]
         components: set[int] = set()

@@ -373,6 +373,8 @@ def _post(
     )
     earliest: dict[int, dt.datetime] = {}
     for e in batch:
+        if (e.client_id or "").strip() in recorded:
+            continue  # a resend changes nothing: its old timestamp must not force a refold
         key = (state.orders.get(e.work_order, 0), e.operation or 0)
         if key in state.operations and not timezone.is_naive(e.at):
             pk = state.operations[key]
