@@ -78,3 +78,38 @@ def test_problem_reads_crews_with_levels_and_valid_certificates(part, order, ori
     assert worker.name == "W1"
     assert worker.qualifications[0].valid_until == 18 * 60  # end of Monday, from 06:00
     assert worker.shifts[0] == (0, 480)
+
+
+def test_every_setup_family_becomes_a_changeover_however_many_there_are(
+    make_item, lathe, origin, warehouse, planner
+):
+    """A large plant has hundreds of families (224 in the large demo). Each becomes one
+    changeover into it, its longest setup, paid only when the lathe changes family; the setup
+    is no longer inside each operation's duration."""
+    from andon.catalog.models import Operation
+    from andon.production import services
+    from andon.scheduling.inputs import build_problem
+
+    for n in range(60):
+        item = make_item(f"FAM{n:02d}", procurement="make")
+        Operation.objects.create(
+            item=item,
+            sequence=10,
+            work_center=lathe,
+            setup_minutes=30 + n,
+            run_minutes_per_unit=5,
+            setup_family=f"F{n:02d}",
+        )
+        services.create_work_order(
+            planner, item=item, quantity=2, due_date=MONDAY + dt.timedelta(days=7),
+            supply_location=warehouse, output_location=warehouse,
+        )  # fmt: skip
+
+    problem = build_problem(origin=origin, horizon_days=7).problem
+
+    assert len(problem.changeovers) == 60
+    assert problem.changeover_to["F07"] == 37
+    assert problem.setup_times == ()
+    first = next(o for o in problem.operations if o.setup_family == "F00")
+    assert first.modes[0].duration == 10  # two pieces of 5 minutes, the setup apart
+    assert problem.objective.setup == 1

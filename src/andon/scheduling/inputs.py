@@ -16,8 +16,8 @@ What goes in:
   tardiness weight from the customer's priority.
 
 Setup families: an operation with a family pays its setup only when the machine changes family
-(a `SetupTime` to every other family), so the solver can group a family's runs; without a family
-the setup is part of the operation's duration.
+(a `Changeover` into the family, the longest setup of its operations), so the solver can group a
+family's runs; without a family the setup is part of the operation's duration.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from django.utils import timezone
 from andon.catalog.models import AlternativeWorkCenter
 from andon.engines.calendar import WorkingCalendar, working_time
 from andon.engines.scheduling import (
+    Changeover,
     CrewRequirement,
     Job,
     Mode,
@@ -43,7 +44,6 @@ from andon.engines.scheduling import (
     ProblemError,
     Qualification,
     Resource,
-    SetupTime,
     Worker,
 )
 from andon.people.models import Worker as WorkerRecord
@@ -63,9 +63,6 @@ STARTED = {
     WorkOrderOperation.Status.PAUSED,
     WorkOrderOperation.Status.DOWN,
 }
-# Above this many setup families the pairwise setup matrix gets too large to be worth it; the
-# setup then stays inside each operation's duration, which is always feasible, only pessimistic.
-MAX_SETUP_FAMILIES = 40
 # Lateness costs this much per minute per unit of customer priority, against 1 per minute of
 # makespan: being late for a customer matters more than finishing everything early.
 TARDINESS_WEIGHT = 5
@@ -452,7 +449,6 @@ def build_problem(
     workers = _workers(clock, crew_keys)
     crew_windows = _CrewWindows(workers, resources)
     families = {r["routing_operation__setup_family"] for r in rows} - {None, ""}
-    use_families = 0 < len(families) <= MAX_SETUP_FAMILIES
     family_setup: dict[str, int] = defaultdict(int)
     current = ScheduleRun.current() if keep_locks else None
     locks = _locks(current, clock, notes)
@@ -481,7 +477,7 @@ def build_problem(
             )
         family = r["routing_operation__setup_family"] or None
         setup = r["setup_minutes"]
-        if use_families and family:
+        if family:
             family_setup[family] = max(family_setup[family], _minutes(setup) if setup else 0)
             setup = Decimal(0)
         name = operation_name(number, r["sequence"])
@@ -533,7 +529,7 @@ def build_problem(
                     number,
                     tuple(Mode(m.resource, _minutes(m.duration / count)) for m in modes),
                     predecessors=(predecessor,) if predecessor else (),
-                    setup_family=family if use_families else None,
+                    setup_family=family,
                     crew=crew,
                     fixed_start=fixed[0],
                     fixed_resource=fixed[1],
@@ -552,19 +548,18 @@ def build_problem(
             )
         previous[r["work_order_id"]] = predecessor or name
     operations = _fix_started(operations, started_by_center, centers)
-    setups = tuple(
-        SetupTime(a, b, family_setup[b])
-        for a in sorted(families)
-        for b in sorted(families)
-        if use_families and a != b and family_setup[b]
+    changeovers = tuple(
+        Changeover(family, family_setup[family])
+        for family in sorted(families)
+        if family_setup[family]
     )
     problem = Problem(
         jobs=tuple(jobs.values()),
         operations=tuple(operations),
         resources=tuple(resources),
         workers=tuple(workers),
-        setup_times=setups,
-        objective=Objective(makespan=1, tardiness=1, setup=1 if setups else 0),
+        changeovers=changeovers,
+        objective=Objective(makespan=1, tardiness=1, setup=1 if changeovers else 0),
     )
     return Built(
         problem=problem,

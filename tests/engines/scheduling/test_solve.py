@@ -1,12 +1,16 @@
 """The engine's rules, one small problem each; every schedule goes through the checker."""
 
+import pytest
+
 from andon.engines.scheduling import (
+    Changeover,
     CrewRequirement,
     Job,
     Mode,
     Objective,
     Operation,
     Problem,
+    ProblemError,
     Qualification,
     Resource,
     SetupTime,
@@ -117,6 +121,51 @@ def test_sequence_dependent_setups_are_minimised():
     result = solved(p)
     assert result.schedule.makespan == 70  # both reds, one changeover, both blues
     assert result.status is Status.OPTIMAL
+
+
+def test_changeovers_into_a_family_are_minimised_like_a_setup_matrix():
+    """One changeover per family instead of a setup for every pair: same schedule, same cost."""
+    ops = tuple(
+        Operation(f"o{i}", f"j{i}", (Mode("m", 10),), setup_family=fam)
+        for i, fam in enumerate(["red", "blue", "red", "blue", "green"])
+    )
+    p = Problem(
+        jobs=tuple(Job(f"j{i}") for i in range(5)),
+        operations=ops,
+        resources=(Resource("m"),),
+        changeovers=(Changeover("red", 30), Changeover("blue", 20), Changeover("green", 5)),
+        objective=Objective(makespan=1, setup=1),
+    )
+    result = solved(p)
+    # Five runs of 10 and the two cheapest changeovers into the families not run first: red
+    # first (its 30 is never paid), then blue (20) and green (5), or green then blue.
+    assert result.schedule.makespan == 75
+    assert result.status is Status.OPTIMAL
+    order = [a.operation for a in sorted(result.schedule.assignments, key=lambda a: a.start)]
+    assert {order[0], order[1]} == {"o0", "o2"}
+
+
+def test_a_setup_for_a_pair_overrides_the_changeover_into_its_family():
+    red, blue = (
+        Operation("r", "j0", (Mode("m", 10),), setup_family="red"),
+        Operation("b", "j1", (Mode("m", 10),), setup_family="blue"),
+    )
+    p = Problem(
+        jobs=(Job("j0"), Job("j1")),
+        operations=(red, blue),
+        resources=(Resource("m"),),
+        setup_times=(SetupTime("red", "blue", 0),),
+        changeovers=(Changeover("blue", 40), Changeover("red", 40)),
+    )
+    assert p.setup_between(red, blue) == 0
+    assert p.setup_between(blue, red) == 40
+    assert p.setup_between(red, red) == 0
+    assert solved(p).schedule.makespan == 20
+
+
+def test_a_negative_changeover_is_refused():
+    with pytest.raises(ProblemError, match="changeover to red"):
+        Changeover("red", -1)
 
 
 def test_weighted_tardiness_puts_the_urgent_job_first():

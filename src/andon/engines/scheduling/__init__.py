@@ -7,6 +7,7 @@ it can. See docs/scheduling.md for the model and its choices.
 
 from andon.engines.scheduling.checker import Violation, check, evaluate
 from andon.engines.scheduling.problem import (
+    Changeover,
     CrewRequirement,
     Job,
     Mode,
@@ -24,6 +25,7 @@ from andon.engines.scheduling.solve import CheckerError, reschedule, solve
 
 __all__ = [
     "Assignment",
+    "Changeover",
     "CheckerError",
     "CrewRequirement",
     "Job",

@@ -14,7 +14,7 @@ OR-Tools has no type stubs, so its objects are `Any` here and nowhere else in th
 from __future__ import annotations
 
 import itertools
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,8 +37,9 @@ def horizon(problem: Problem, known: Schedule | None = None) -> int:
     for op in problem.operations:
         if op.fixed_start is not None and op.fixed_resource is not None:
             start = max(start, op.fixed_start + op.duration_on(op.fixed_resource))
-    longest_setup = max((s.minutes for s in problem.setup_times), default=0)
-    total = sum(max(m.duration for m in op.modes) + longest_setup for op in problem.operations)
+    total = sum(
+        max(m.duration for m in op.modes) + problem.longest_setup for op in problem.operations
+    )
     ends = [start + total]
     ends += [r.calendar[-1][1] for r in problem.resources if r.calendar]
     if known is not None:
@@ -47,12 +48,22 @@ def horizon(problem: Problem, known: Schedule | None = None) -> int:
 
 
 def model_size(problem: Problem) -> int:
-    """How many alternatives the full model would carry: an interval per (operation, resource)
-    and a literal per (operation, qualified worker). Its build time grows with this."""
-    return sum(
+    """How many alternatives the full model would carry: an interval per (operation, resource),
+    a literal per (operation, qualified worker), and an arc per ordered pair of operations on a
+    resource where setup families meet (its setup circuit). Its build time grows with this."""
+    size = sum(
         len(op.modes) + sum(len(problem.candidates(op, req)) for req in op.crew)
         for op in problem.operations
     )
+    if problem.has_setups:
+        on: Counter[str] = Counter()
+        families: dict[str, int] = Counter()
+        for op in problem.operations:
+            for mode in op.modes:
+                on[mode.resource] += 1
+                families[mode.resource] += op.setup_family is not None
+        size += sum(n * n for resource, n in on.items() if families[resource] > 1)
+    return size
 
 
 @dataclass

@@ -51,7 +51,7 @@ def applies(problem: Problem) -> bool:
     """
     if problem.objective.tardiness or problem.objective.setup or problem.objective.makespan == 0:
         return False
-    if problem.setup_matrix:
+    if problem.has_setups:
         return False
     if any(r.capacity != 1 or r.calendar is not None for r in problem.resources):
         return False
