@@ -246,3 +246,49 @@ def test_plain_shop_with_releases_and_alternatives_is_checked(ft3):
     problem = Problem(jobs=jobs, operations=ops, resources=(*ft3.resources, Resource("spare")))
     result = solved(problem, time_limit=1.0)
     assert result.status in (Status.OPTIMAL, Status.FEASIBLE)
+
+
+def _crewed_plant_over_two_months() -> Problem:
+    """Like the small demo plant: 12 machines on two weekday shifts and 40 workers on one of
+    them for 60 days, 50 orders of three operations each needing one of 20 qualified workers,
+    due in the first days."""
+    day = 24 * 60
+    shifts = tuple(
+        (d * day + a, d * day + b)
+        for d in range(60)
+        if d % 7 < 5
+        for a, b in ((6 * 60, 14 * 60), (14 * 60, 22 * 60))
+    )
+    machines = tuple(Resource(f"m{k}", calendar=shifts) for k in range(12))
+    workers = tuple(
+        Worker(f"w{k}", (Qualification(f"s{k % 2}"),), shifts=shifts[k % 2 :: 2]) for k in range(40)
+    )
+    jobs, ops = [], []
+    for j in range(50):
+        jobs.append(Job(f"j{j}", due=(1 + j % 5) * day, weight=1 + j % 3))
+        for k in range(3):
+            ops.append(
+                Operation(
+                    f"j{j}.{k}",
+                    f"j{j}",
+                    (Mode(f"m{(j + 5 * k) % 12}", 30 + (j * 7 + k * 13) % 90),),
+                    predecessors=(f"j{j}.{k - 1}",) if k else (),
+                    crew=(CrewRequirement(f"s{(j + k) % 2}"),),
+                )
+            )
+    return Problem(
+        jobs=tuple(jobs),
+        operations=tuple(ops),
+        resources=machines,
+        workers=workers,
+        objective=Objective(makespan=1, tardiness=1),
+    )
+
+
+def test_the_full_model_searches_a_crewed_plant_with_two_months_of_shifts():
+    # Thousands of fixed off-shift intervals once made CP-SAT's presolve eat the whole limit,
+    # so the first dispatching rule came back unimproved and without a lower bound.
+    p = _crewed_plant_over_two_months()
+    result = solved(p, time_limit=6.0)
+    assert result.lower_bound is not None
+    assert result.lower_bound <= result.objective

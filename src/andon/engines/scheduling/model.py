@@ -90,6 +90,7 @@ class Model:
         self.late: dict[str, Any] = {}
         self.used: dict[tuple[str, str], Any] = {}  # (operation, worker) -> literal
         self.moved: dict[str, tuple[Any, int]] = {}  # operation -> (shift variable, old start)
+        self.off_shift = 0  # fixed "off shift" intervals in the workers' no-overlaps
         self._build()
 
     # -- building -------------------------------------------------------------------------
@@ -148,6 +149,7 @@ class Model:
             self._resource(name, items)
         for worker in p.workers:
             off = self._off_shift(worker.shifts)
+            self.off_shift += len(off)
             m.add_no_overlap(by_worker[worker.name] + off)
         self._objective()
 
