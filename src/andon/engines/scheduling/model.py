@@ -85,6 +85,8 @@ class Model:
         self.ops: dict[str, _OpVars] = {}
         self.job_end: dict[str, Any] = {}
         self.arcs: dict[tuple[str, str, str], Any] = {}  # (resource, before, after) -> literal
+        # resource -> ({operation: (runs first, runs last)}, runs nothing): the circuit's ends
+        self.circuit_ends: dict[str, tuple[dict[str, tuple[Any, Any]], Any]] = {}
         self.terms: list[tuple[int, Any]] = []
         self.makespan: Any = None
         self.late: dict[str, Any] = {}
@@ -211,10 +213,12 @@ class Model:
         # Sequence-dependent setups: a circuit through the operations on this resource; an
         # absent (alternative elsewhere) operation takes its self-loop.
         arcs: list[tuple[int, int, Any]] = []
+        ends: dict[str, tuple[Any, Any]] = {}
         for i, (a, lit, _) in enumerate(items, start=1):
             first = m.new_bool_var("")
             last = m.new_bool_var("")
             arcs += [(0, i, first), (i, 0, last)]
+            ends[a.name] = (first, last)
             if not isinstance(lit, int):
                 arcs.append((i, i, ~lit))
             for j, (b, _, _) in enumerate(items, start=1):
@@ -227,8 +231,10 @@ class Model:
                 self.arcs[name, a.name, b.name] = arc
                 if setup:
                     self.terms.append((setup * self.problem.objective.setup, arc))
-        arcs.append((0, 0, m.new_bool_var("")))  # allows a resource that runs nothing
+        idle = m.new_bool_var("")
+        arcs.append((0, 0, idle))  # allows a resource that runs nothing
         m.add_circuit(arcs)
+        self.circuit_ends[name] = (ends, idle)
 
     def _objective(self) -> None:
         p = self.problem
@@ -315,6 +321,12 @@ class Model:
             for (res, a_name, b_name), lit in self.arcs.items():
                 if res == resource:
                     cp.add_hint(get_bool(lit.index), (a_name, b_name) in pairs)
+        for resource, (ends, idle) in self.circuit_ends.items():
+            items = by_resource.get(resource, [])
+            cp.add_hint(get_bool(idle.index), not items)
+            for name, (first, last) in ends.items():
+                cp.add_hint(get_bool(first.index), bool(items) and items[0].operation == name)
+                cp.add_hint(get_bool(last.index), bool(items) and items[-1].operation == name)
 
     def read(self, solver: Any, cp: Any) -> Schedule:
         """The schedule in the solver's current solution of `cp` (this model or a clone)."""
