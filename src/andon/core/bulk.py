@@ -34,10 +34,11 @@ def _json_value(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not a column value")
 
 
-def _records(fields: Sequence[Field]) -> str:
-    """The record definition `jsonb_to_recordset` reads the document with."""
+def _recordset(fields: Sequence[Field]) -> str:
+    """The rows of the document (the statement's one parameter) as a table `v`, typed."""
     quote = connection.ops.quote_name
-    return ", ".join(f"{quote(str(f.column))} {f.db_type(connection)}" for f in fields)
+    record = ", ".join(f"{quote(str(f.column))} {f.db_type(connection)}" for f in fields)
+    return f"jsonb_to_recordset(%s::jsonb) AS v({record})"
 
 
 def _document(rows: list[list[Any]], fields: Sequence[Field]) -> str:
@@ -100,8 +101,7 @@ def update_rows(model: type[models.Model], names: Sequence[str], objects: Iterab
     )
     sql = (
         f"UPDATE {table} SET {', '.join(f'{c} = v.{c}' for c in columns)} "
-        f"FROM jsonb_to_recordset(%s::jsonb) AS v({_records(keyed)}) "
-        f"WHERE {table}.{key} = v.{key}"
+        f"FROM {_recordset(keyed)} WHERE {table}.{key} = v.{key}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [document])
@@ -131,8 +131,7 @@ def insert_rows(model: type[models.Model], objects: Sequence[Any]) -> None:
     columns = ", ".join(quote(str(f.column)) for f in fields)
     sql = (
         f"INSERT INTO {quote(meta.db_table)} ({columns}) SELECT {columns} "
-        f"FROM jsonb_to_recordset(%s::jsonb) AS v({_records(fields)}) "
-        f"RETURNING {quote(str(meta.pk.column))}"
+        f"FROM {_recordset(fields)} RETURNING {quote(str(meta.pk.column))}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [document])
