@@ -113,3 +113,28 @@ def test_every_setup_family_becomes_a_changeover_however_many_there_are(
     first = next(o for o in problem.operations if o.setup_family == "F00")
     assert first.modes[0].duration == 10  # two pieces of 5 minutes, the setup apart
     assert problem.objective.setup == 1
+
+
+def test_orders_beyond_the_horizon_lengthen_it_instead_of_failing_the_run(order, run_now, origin):
+    # 20 hours of lathe work (three pieces of 400 minutes) against a one-day horizon of an
+    # 8-hour shift: the run tries again with two days, publishes, and says so.
+    order(20)
+    run = run_now(horizon_days=1)
+    assert run.status == ScheduleRun.Status.PUBLISHED, run.message
+    assert run.horizon_days == 2
+    assert "no schedule within 1 days" in run.log
+    assert "trying 2 days" in run.log
+    rows = list(ScheduledOperation.objects.filter(run=run).order_by("start"))
+    assert [r.start for r in rows] == [origin + dt.timedelta(days=d) for d in range(3)]
+    run.refresh_from_db()
+    assert run.horizon_days == 2
+    assert ScheduleRun.current() == run
+
+
+def test_a_run_gives_up_at_a_year_with_the_engines_reason(order, run_now, lathe):
+    order(3)
+    lathe.calendar.shifts.clear()
+    run = run_now(horizon_days=366)
+    assert run.status == ScheduleRun.Status.FAILED
+    assert "trying" not in run.log
+    assert not ScheduledOperation.objects.filter(run=run).exists()

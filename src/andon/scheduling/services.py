@@ -41,6 +41,10 @@ Progress = Callable[[int, int | None], None]
 
 DEFAULT_TIME_LIMIT = float(getattr(settings, "ANDON_SCHEDULE_TIME_LIMIT", 10.0))
 DEFAULT_HORIZON_DAYS = int(getattr(settings, "ANDON_SCHEDULE_HORIZON_DAYS", 60))
+# A run that finds no schedule within its horizon tries again with twice the days, up to a year:
+# an overloaded plant gets a schedule with late orders, not a failed run. On the small demo plant
+# with work orders for every open sales line, the test station was booked beyond 60 days.
+MAX_HORIZON_DAYS = 366
 SOLVER_WORKERS = int(getattr(settings, "ANDON_SCHEDULE_WORKERS", 2))
 # A reschedule starts from the schedule in force repaired, so it needs less search than a new
 # schedule, and the floor is waiting for it: half the time limit by default.
@@ -122,30 +126,46 @@ def execute_run(
     # order change committed later needs another run (`reschedule_after_order_change`).
     origin = origin or schedule_origin()
     _save(run, origin=origin)
-    try:
-        built = build_problem(origin=origin, horizon_days=run.horizon_days)
-    except ProblemError as exc:
-        return _fail(run, str(exc))
-    problem = built.problem
-    lines = [
-        f"{len(problem.operations)} operations of {len(problem.jobs)} work orders on "
-        f"{len(problem.resources)} work centers, {len(problem.workers)} workers; "
-        f"built in {time.perf_counter() - began:.2f} s",
-        *built.notes,
-    ]
-    _save(run, origin=built.origin, log="\n".join(lines), operation_count=len(problem.operations))
-    if not problem.operations:
-        return _publish(run, built, Result(Status.OPTIMAL, Schedule(()), 0, 0), began)
-    try:
-        previous = None
-        if run.kind == ScheduleRun.Kind.RESCHEDULE:
-            previous = previous_schedule(built, ScheduleRun.current())
-        result = _solve(run, built, previous, began, on_progress)
-    except CheckerError as exc:  # a modelling bug: never publish an unchecked schedule
-        log.exception("schedule run %s: checker rejected the solver's schedule", run.pk)
-        return _fail(run, f"internal error, nothing published: {exc}")
-    if result.schedule is None:
-        return _fail(run, f"no schedule ({result.status.value}): {result.message}")
+    while True:
+        try:
+            built = build_problem(origin=origin, horizon_days=run.horizon_days)
+        except ProblemError as exc:
+            return _fail(run, str(exc))
+        problem = built.problem
+        lines = [
+            *([run.log] if run.log else []),
+            f"{len(problem.operations)} operations of {len(problem.jobs)} work orders on "
+            f"{len(problem.resources)} work centers, {len(problem.workers)} workers, "
+            f"{run.horizon_days} days; built in {time.perf_counter() - began:.2f} s",
+            *built.notes,
+        ]
+        _save(
+            run, origin=built.origin, log="\n".join(lines), operation_count=len(problem.operations)
+        )
+        if not problem.operations:
+            return _publish(run, built, Result(Status.OPTIMAL, Schedule(()), 0, 0), began)
+        try:
+            previous = None
+            if run.kind == ScheduleRun.Kind.RESCHEDULE:
+                previous = previous_schedule(built, ScheduleRun.current())
+            result = _solve(run, built, previous, began, on_progress)
+        except CheckerError as exc:  # a modelling bug: never publish an unchecked schedule
+            log.exception("schedule run %s: checker rejected the solver's schedule", run.pk)
+            return _fail(run, f"internal error, nothing published: {exc}")
+        if result.schedule is not None:
+            break
+        # Another try must end before the run would count as interrupted (`expire_stale_runs`).
+        spent = time.perf_counter() - began
+        if run.horizon_days >= MAX_HORIZON_DAYS or spent > STALE_AFTER.total_seconds() / 2:
+            return _fail(run, f"no schedule ({result.status.value}): {result.message}")
+        longer = min(2 * run.horizon_days, MAX_HORIZON_DAYS)
+        _save(
+            run,
+            horizon_days=longer,
+            log=f"{run.log}\nno schedule within {run.horizon_days} days ({result.message}): "
+            f"the open orders may need more working time than the calendars hold; "
+            f"trying {longer} days",
+        )
     try:
         return _publish(run, built, result, began)
     except Superseded as exc:
