@@ -289,9 +289,15 @@ def test_the_full_model_searches_a_crewed_plant_with_two_months_of_shifts():
     # Thousands of fixed off-shift intervals once made CP-SAT's presolve eat the whole limit,
     # so the first dispatching rule came back unimproved and without a lower bound.
     p = _crewed_plant_over_two_months()
-    result = solved(p, time_limit=6.0)
+    heard: list[int] = []
+    result = solve(p, time_limit=6.0, workers=2, seed=1, on_solution=heard.append)
+    assert check(p, result.schedule) == []
     assert result.lower_bound is not None
     assert result.lower_bound <= result.objective
+    # The caller hears the search's progress down to the schedule it gets.
+    assert heard == sorted(heard, reverse=True)
+    assert len(set(heard)) == len(heard)
+    assert heard[-1] == result.objective
 
 
 def test_a_schedule_hints_every_variable_so_cp_sat_starts_from_it():

@@ -86,14 +86,22 @@ class _Deadline:
 
 
 class _Watch(cp_model.CpSolverSolutionCallback):
-    """When CP-SAT last found a better schedule, so a stalled search can be stopped."""
+    """When CP-SAT last found a better schedule, so a stalled search can be stopped, and the
+    objectives found since the caller last asked (CP-SAT calls this from its own threads, so
+    the caller hears them on its thread, where it may write to a database)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.last = time.perf_counter()
+        self.found: list[int] = []
 
     def on_solution_callback(self) -> None:
         self.last = time.perf_counter()
+        self.found.append(round(self.objective_value))
+
+    def drain(self) -> list[int]:
+        found, self.found = self.found, []
+        return found
 
     def stalled(self, seconds: float) -> bool:
         return time.perf_counter() - self.last >= seconds
@@ -104,11 +112,13 @@ def _solve_until_stalled(
     cp: Any,
     patience: float | None,
     beside: Callable[[Callable[[], bool]], None] | None = None,
+    on_better: Callable[[int], None] | None = None,
 ) -> Any:
     """CP-SAT's status after it ends or goes `patience` seconds without a better schedule.
 
     CP-SAT releases the interpreter while it searches, so `beside` runs on this thread
-    meanwhile; it is given a function that tells whether CP-SAT has ended."""
+    meanwhile; it is given a function that tells whether CP-SAT has ended. `on_better` hears
+    each better objective on this thread, within a tenth of a second."""
     watch = _Watch()
     statuses: list[Any] = []
     thread = threading.Thread(target=lambda: statuses.append(solver.solve(cp, watch)))
@@ -117,8 +127,14 @@ def _solve_until_stalled(
         beside(lambda: not thread.is_alive())
     while thread.is_alive():
         thread.join(0.1)
+        if on_better is not None:
+            for value in watch.drain():
+                on_better(value)
         if patience is not None and watch.stalled(patience):
             solver.stop_search()
+    if on_better is not None:
+        for value in watch.drain():
+            on_better(value)
     return statuses[0]
 
 
@@ -275,7 +291,16 @@ def _run(
         status = _solve_until_stalled(solver, model.cp, patience, search_beside)
         beside = searched_beside[0]
     else:
-        status = solver.solve(model.cp)
+        # The caller hears CP-SAT's better schedules too, so a run's progress shows the search.
+        heard = warm[1] if warm is not None else None
+
+        def better(value: int) -> None:
+            nonlocal heard
+            if on_solution is not None and (heard is None or value < heard):
+                heard = value
+                on_solution(value)
+
+        status = _solve_until_stalled(solver, model.cp, None, on_better=better)
     if status == cp_model.MODEL_INVALID:
         return Result(Status.INVALID, message=model.cp.validate())
     if status == cp_model.INFEASIBLE:
@@ -331,8 +356,9 @@ def solve(
     The problem is already validated (building it raises ProblemError naming the operation at
     fault), so INFEASIBLE here means the constraints conflict in combination (e.g. locks and due
     capacity), and UNKNOWN that no schedule was found in time. `on_solution` hears the objective
-    of each better checked schedule of the constructive stage as it is found, so a caller can
-    show the first schedule long before the time limit.
+    of each better schedule as it is found, on the caller's thread (the constructive stage's
+    checked ones, then CP-SAT's on plants that are not plain shops), so a caller can show the
+    first schedule long before the time limit and the search's progress after it.
     """
     return _run(problem, time_limit, workers, seed, None, 0, on_solution)
 
