@@ -59,6 +59,7 @@ def test_json_has_one_row_per_stage_with_counts_verdicts_and_moves(plant):
         assert row["peak_memory_mb"] > 0
         assert "load_average" in row
     assert first["seconds"] >= build["seconds"]  # the first schedule includes reading the plant
+    assert first["horizon_days"] == 60  # the orders fit: the horizon is not lengthened
     for row in (first, run, again):
         assert row["violations"] == 0
         assert row["status"] in ("optimal", "feasible")
