@@ -1,8 +1,10 @@
 """The destroy-and-repair search that improves schedules of plants too large for the model."""
 
+import random
+
 from andon.engines.scheduling import Job, Mode, Objective, Operation, Problem, Resource, check
 from andon.engines.scheduling.checker import evaluate
-from andon.engines.scheduling.heuristic import best_constructive, construct
+from andon.engines.scheduling.heuristic import _rules, best_constructive, construct, rule_names
 from andon.engines.scheduling.reorder import improve
 
 
@@ -65,3 +67,57 @@ def test_it_improves_on_the_best_dispatching_rule():
     outcome = improve(problem, warm[0], warm[1], _score(problem), time_limit=20, seed=0)
     assert outcome.objective < warm[1]
     assert check(problem, outcome.schedule) == []
+
+
+def _overloaded_shop() -> Problem:
+    """Sixty three-step jobs on five machines, each step with an alternative machine, due dates
+    the shop cannot all meet: the builder fills gaps, so placement order and starts differ."""
+    rng = random.Random(0)
+    jobs, ops = [], []
+    for j in range(60):
+        jobs.append(Job(f"j{j}", due=rng.randint(100, 1500), weight=1 + j % 3))
+        for k in range(3):
+            a, b = rng.sample(range(5), 2)
+            d = rng.randint(10, 60)
+            ops.append(
+                Operation(
+                    f"j{j}.{k}",
+                    f"j{j}",
+                    (Mode(f"m{a}", d), Mode(f"m{b}", d + rng.randint(0, 20))),
+                    predecessors=(f"j{j}.{k - 1}",) if k else (),
+                )
+            )
+    return Problem(
+        tuple(jobs),
+        tuple(ops),
+        tuple(Resource(f"m{i}") for i in range(5)),
+        objective=Objective(makespan=1, tardiness=10),
+    )
+
+
+def test_the_order_operations_were_placed_in_builds_the_same_schedule_again():
+    problem = _overloaded_shop()
+    for rule in rule_names(problem):
+        for ready_first in (True, False):
+            placed: list[str] = []
+            built = construct(problem, _rules(problem)[rule], ready_first, order=placed)
+            assert built is not None
+            keys = {name: i for i, name in enumerate(placed)}
+            again = construct(problem, lambda o, keys=keys: (keys[o.name],), ready_first=False)
+            assert again == built, (rule, ready_first)
+
+
+def test_the_search_starts_from_the_best_rules_own_placement_order():
+    # Rebuilt from its own starts, the best rule's schedule of this shop is 55 % worse, and a
+    # search measured against it from there found nothing better in 200 steps.
+    problem = _overloaded_shop()
+    placed: list[str] = []
+    warm = best_constructive(problem, _score(problem), placed_in=placed)
+    assert warm is not None
+    assert sorted(placed) == sorted(o.name for o in problem.operations)
+    outcome = improve(
+        problem, warm[0], warm[1], _score(problem), time_limit=10, seed=0, order=placed
+    )
+    assert check(problem, outcome.schedule) == []
+    assert outcome.objective == evaluate(problem, outcome.schedule)
+    assert outcome.objective < warm[1] * 0.8

@@ -355,8 +355,13 @@ def construct(
     rule: Rule,
     ready_first: bool,
     previous: Schedule | None = None,
+    order: list[str] | None = None,
 ) -> Schedule | None:
     """One schedule built with one priority rule (None if the rule paints itself in a corner).
+
+    `order`, if given, receives the operations in the order they were placed: as a priority
+    list (without `ready_first`) it builds the same schedule again, which the start's own
+    starts do not (an operation placed later may fill an earlier gap).
 
     With `ready_first`, the operation that can start first is taken (the rule breaks ties): the
     Giffler-Thompson flavour, good for makespan. Without, the rule alone decides. With a
@@ -429,6 +434,8 @@ def construct(
                 push(s)
     if len(builder.placed) != len(problem.operations):
         return None
+    if order is not None:
+        order[:] = builder.placed  # a dict keeps the order its keys were placed in
     return Schedule(tuple(builder.placed[o.name] for o in problem.operations))
 
 
@@ -443,13 +450,15 @@ def best_constructive(
     previous: Schedule | None = None,
     stop: Callable[[], bool] | None = None,
     found: Callable[[Schedule, int], None] | None = None,
+    placed_in: list[str] | None = None,
 ) -> tuple[Schedule, int] | None:
     """The best schedule over all rules, by `evaluate` (None: reject, e.g. a violation).
 
     With a `previous` schedule the first try is its repair: operations in their previous order,
     none earlier than before. Once `stop()` says the time is up, no further rule is tried (the
     first schedule found is always finished: on a plant of thousands of operations one rule
-    takes seconds). `found` hears of each new best as it comes.
+    takes seconds). `found` hears of each new best as it comes; `placed_in` receives the order
+    the best one's operations were placed in (see `construct`).
     """
     tries: list[tuple[Rule, bool, Schedule | None]] = []
     if previous is not None:
@@ -466,12 +475,16 @@ def best_constructive(
     for rule, ready_first, guide in tries:
         if best is not None and stop is not None and stop():
             break
-        schedule = construct(problem, rule, ready_first, guide)
+        placed: list[str] = []
+        schedule = construct(problem, rule, ready_first, guide, placed)
         if schedule is None:
             continue
         value = evaluate(schedule)
         if value is not None and (best is None or value < best[1]):
             best = (schedule, value)
+            if placed_in is not None:
+                # A repair's placement follows the previous schedule, not a list: none then.
+                placed_in[:] = placed if guide is None else []
             if found is not None:
                 found(schedule, value)
     return best

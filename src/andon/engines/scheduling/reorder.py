@@ -15,7 +15,7 @@ from __future__ import annotations
 import random
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from andon.engines.scheduling.heuristic import construct
@@ -67,6 +67,7 @@ def improve(
     score: Callable[[Schedule], int | None],
     time_limit: float,
     seed: int = 0,
+    order: Sequence[str] | None = None,
 ) -> Outcome:
     """The best schedule reachable from `start` by pulling jobs forward, in `time_limit` s.
 
@@ -76,39 +77,56 @@ def improve(
     """
     began = time.perf_counter()
     rng = random.Random(seed)
-    best, best_value = start, objective
     by_job: dict[str, list[str]] = defaultdict(list)
     for op in problem.operations:
         if not op.locked:
             by_job[op.job].append(op.name)
     movable = [job for job, names in by_job.items() if names]
+    # The search walks over priority lists. The order the best rule placed its operations in
+    # builds exactly its schedule again; the schedule's own starts do not (an operation placed
+    # later may have filled an earlier gap): on the small demo plant with 712 operations they
+    # built a schedule 10 % worse, every step was a change of that one, and none of 200 was
+    # better than the start. Without that order (a repair after a change, whose placement
+    # follows the previous schedule) the starts are the list, as before.
+    if order is not None:
+        # Spread over the makespan, so a pull of so many minutes passes as many operations.
+        step = max(1, start.makespan // max(1, len(order)))
+        keys = {name: i * step for i, name in enumerate(order)}
+    else:
+        keys = {a.operation: a.start for a in start.assignments}
+    current, current_value = start, objective
     steps = improvements = since_better = 0
     longest = 0.0
     while movable and since_better < STALL_STEPS:
         now = time.perf_counter()
         if now - began + longest > time_limit:
             break
-        keys = {a.operation: a.start for a in best.assignments}
+        tried = dict(keys)
         if rng.random() < RANDOM_SHARE:
             pulled = rng.sample(movable, min(len(movable), rng.randint(*PULLED_JOBS)))
         else:
-            worst = [job for hurt, job in _lateness(problem, best) if hurt > 0 and job in by_job]
+            hurting = _lateness(problem, current)
+            worst = [job for hurt, job in hurting if hurt > 0 and job in by_job]
             head = worst[: max(PULLED_JOBS[1] * 3, 1)] or movable
             pulled = rng.sample(head, min(len(head), rng.randint(*PULLED_JOBS)))
         for job in pulled:
             # Mostly a short pull, now and then across most of the schedule.
-            ahead = 1 + int(best.makespan * rng.random() ** 2)
+            ahead = 1 + int(current.makespan * rng.random() ** 2)
             for name in by_job[job]:
-                keys[name] -= ahead
-        candidate = construct(problem, _in_order(keys), ready_first=False)
+                tried[name] -= ahead
+        candidate = construct(problem, _in_order(tried), ready_first=False)
         steps += 1
         value = score(candidate) if candidate is not None else None
         since_better += 1
         # Only a better schedule is kept: an equal one may differ in what the objective does not
         # see (a crew kept from the previous schedule on a reschedule).
-        if candidate is not None and value is not None and value < best_value:
+        if candidate is not None and value is not None and value < current_value:
             improvements += 1
             since_better = 0
-            best, best_value = candidate, value
+            current, current_value = candidate, value
+            if order is not None:
+                keys = tried
+            else:
+                keys = {a.operation: a.start for a in candidate.assignments}
         longest = max(longest, time.perf_counter() - now)
-    return Outcome(best, best_value, steps, improvements)
+    return Outcome(current, current_value, steps, improvements)

@@ -212,18 +212,22 @@ def _run(
         return value
 
     fits = model_size(problem) <= FULL_MODEL_MAX_SIZE
+    placed: list[str] = []
     warm = best_constructive(
         problem,
         score,
         previous=previous,
         stop=_Deadline(began, time_limit).passing,
         found=None if on_solution is None else lambda _, value: on_solution(value),
+        placed_in=placed,
     )
     if not fits:
         if warm is None:
             return Result(Status.UNKNOWN, message="no dispatching rule found a schedule")
         rest = time_limit - (time.perf_counter() - began)
-        reordered = reorder.improve(problem, warm[0], warm[1], score, rest, seed)
+        reordered = reorder.improve(
+            problem, warm[0], warm[1], score, rest, seed, order=placed or None
+        )
         if on_solution is not None and reordered.objective < warm[1]:
             on_solution(reordered.objective)
         return Result(
