@@ -115,9 +115,21 @@ def test_the_search_starts_from_the_best_rules_own_placement_order():
     warm = best_constructive(problem, _score(problem), placed_in=placed)
     assert warm is not None
     assert sorted(placed) == sorted(o.name for o in problem.operations)
+    heard: list[int] = []
     outcome = improve(
-        problem, warm[0], warm[1], _score(problem), time_limit=10, seed=0, order=placed
+        problem,
+        warm[0],
+        warm[1],
+        _score(problem),
+        time_limit=10,
+        seed=0,
+        order=placed,
+        found=heard.append,
     )
     assert check(problem, outcome.schedule) == []
     assert outcome.objective == evaluate(problem, outcome.schedule)
     assert outcome.objective < warm[1] * 0.8
+    # A caller showing the run's progress hears each better schedule, down to the result.
+    assert len(heard) == outcome.improvements
+    assert heard == sorted(heard, reverse=True)
+    assert heard[-1] == outcome.objective

@@ -68,12 +68,15 @@ def improve(
     time_limit: float,
     seed: int = 0,
     order: Sequence[str] | None = None,
+    found: Callable[[int], None] | None = None,
 ) -> Outcome:
     """The best schedule reachable from `start` by pulling jobs forward, in `time_limit` s.
 
     `score` is the caller's objective (None rejects a schedule); the result is never worse than
     `start`. A step is begun only if one more fits the time limit, judged by the longest so far,
-    and the search ends after STALL_STEPS steps in a row without a better schedule.
+    and the search ends after STALL_STEPS steps in a row without a better schedule. `order` is
+    the start's placement order (see `heuristic.construct`); `found` hears each better
+    objective.
     """
     began = time.perf_counter()
     rng = random.Random(seed)
@@ -124,6 +127,8 @@ def improve(
             improvements += 1
             since_better = 0
             current, current_value = candidate, value
+            if found is not None:
+                found(value)
             if order is not None:
                 keys = tried
             else:

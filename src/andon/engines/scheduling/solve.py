@@ -226,10 +226,8 @@ def _run(
             return Result(Status.UNKNOWN, message="no dispatching rule found a schedule")
         rest = time_limit - (time.perf_counter() - began)
         reordered = reorder.improve(
-            problem, warm[0], warm[1], score, rest, seed, order=placed or None
+            problem, warm[0], warm[1], score, rest, seed, order=placed or None, found=on_solution
         )
-        if on_solution is not None and reordered.objective < warm[1]:
-            on_solution(reordered.objective)
         return Result(
             Status.FEASIBLE,
             _checked(problem, reordered.schedule),
@@ -361,7 +359,8 @@ def solve(
     fault), so INFEASIBLE here means the constraints conflict in combination (e.g. locks and due
     capacity), and UNKNOWN that no schedule was found in time. `on_solution` hears the objective
     of each better schedule as it is found, on the caller's thread (the constructive stage's
-    checked ones, then CP-SAT's on plants that are not plain shops), so a caller can show the
+    checked ones, then CP-SAT's on plants that are not plain shops, or the destroy-and-repair
+    search's on plants too large for the full model), so a caller can show the
     first schedule long before the time limit and the search's progress after it.
     """
     return _run(problem, time_limit, workers, seed, None, 0, on_solution)
