@@ -173,8 +173,8 @@ def measure(options: dict[str, Any]) -> Iterator[dict[str, Any]]:
     began = time.perf_counter()
     days = services.DEFAULT_HORIZON_DAYS
     first = solve(problem, time_limit=0.01, workers=services.SOLVER_WORKERS)
-    while first.schedule is None and days < services.MAX_HORIZON_DAYS:
-        days = min(2 * days, services.MAX_HORIZON_DAYS)
+    while first.schedule is None and (longer := services.lengthened_horizon(days)) is not None:
+        days = longer
         problem = build_problem(origin=origin, horizon_days=days).problem
         first = solve(problem, time_limit=0.01, workers=services.SOLVER_WORKERS)
     solved = time.perf_counter() - began

@@ -116,6 +116,11 @@ def start_run(
     return run
 
 
+def lengthened_horizon(days: int) -> int | None:
+    """The next horizon to try when the orders do not fit in `days` (None: a year was tried)."""
+    return min(2 * days, MAX_HORIZON_DAYS) if days < MAX_HORIZON_DAYS else None
+
+
 def execute_run(
     run_id: int, *, on_progress: Progress | None = None, origin: dt.datetime | None = None
 ) -> ScheduleRun:
@@ -156,9 +161,9 @@ def execute_run(
             break
         # Another try must end before the run would count as interrupted (`expire_stale_runs`).
         spent = time.perf_counter() - began
-        if run.horizon_days >= MAX_HORIZON_DAYS or spent > STALE_AFTER.total_seconds() / 2:
+        longer = lengthened_horizon(run.horizon_days)
+        if longer is None or spent > STALE_AFTER.total_seconds() / 2:
             return _fail(run, f"no schedule ({result.status.value}): {result.message}")
-        longer = min(2 * run.horizon_days, MAX_HORIZON_DAYS)
         _save(
             run,
             horizon_days=longer,

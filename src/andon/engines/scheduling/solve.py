@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -93,14 +94,16 @@ class _Watch(cp_model.CpSolverSolutionCallback):
     def __init__(self) -> None:
         super().__init__()
         self.last = time.perf_counter()
-        self.found: list[int] = []
+        self.found: deque[int] = deque()  # appends and pops are safe across threads
 
     def on_solution_callback(self) -> None:
         self.last = time.perf_counter()
         self.found.append(round(self.objective_value))
 
     def drain(self) -> list[int]:
-        found, self.found = self.found, []
+        found = []
+        while self.found:
+            found.append(self.found.popleft())
         return found
 
     def stalled(self, seconds: float) -> bool:
