@@ -19,8 +19,10 @@ from andon.engines.scheduling import (
     check,
     evaluate,
     tabu,
+    tabu_kernel,
 )
 from andon.engines.scheduling.heuristic import best_constructive
+from andon.engines.scheduling.tabu_kernel import HEAD, TAIL
 
 
 def start_of(problem):
@@ -87,19 +89,21 @@ def test_search_is_feasible_and_never_worse(problem, seed):
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(shops(), st.randoms(use_true_random=False))
-def test_moves_keep_the_graph_acyclic_and_the_incremental_times_exact(problem, rng):
+@given(shops(), st.integers(0, 1000))
+def test_moves_keep_the_graph_acyclic_and_the_incremental_times_exact(problem, seed):
     schedule, _ = start_of(problem)
     graph = tabu._Graph(problem, schedule)
+    tabu_kernel.seed(seed)
     for _ in range(30):
-        moves = tabu._moves(graph, graph.blocks(rng))
-        if not moves:
+        if not graph.random_move():
             break
-        (u, w, forward), _, _ = rng.choice(moves)
-        graph.move(u, w, forward)
-        head, tail, makespan = graph.head[:], graph.tail[:], graph.makespan
+        head, tail, makespan = graph.g[HEAD].copy(), graph.g[TAIL].copy(), graph.makespan
         assert graph.times()  # False would mean the move made a cycle
-        assert (head, tail, makespan) == (graph.head, graph.tail, graph.makespan)
+        assert (head.tolist(), tail.tolist(), makespan) == (
+            graph.g[HEAD].tolist(),
+            graph.g[TAIL].tolist(),
+            graph.makespan,
+        )
 
 
 def _random_shop(jobs: int, machines: int, seed: int) -> Problem:
@@ -126,11 +130,10 @@ def _random_shop(jobs: int, machines: int, seed: int) -> Problem:
 
 def test_a_stalled_search_hands_back_its_time():
     """Given a minute but told to stop after 0.2 s without a better schedule, the search ends
-    long before the minute, neither at the lower bound nor at its iteration cap: it stalled."""
+    long before the minute, not at the lower bound: it stalled."""
     problem = _random_shop(15, 15, seed=4)
     schedule, _ = start_of(problem)
     outcome = tabu.search(problem, schedule, time_limit=60.0, seed=0, stall_seconds=0.2)
     assert outcome.seconds < 30
     assert not outcome.at_lower_bound
-    assert outcome.iterations < tabu.ITERATIONS_PER_OPERATION * len(problem.operations)
     assert check(problem, outcome.schedule) == []

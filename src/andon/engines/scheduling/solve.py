@@ -39,14 +39,18 @@ FULL_MODEL_SHARE_WITH_LNS = 0.5
 # Share of the time limit the tabu search gets alone on plain makespan shops (tabu.applies),
 # before CP-SAT starts from its schedule, bounded by it, with the search going on beside it.
 # Measured on a Taillard mix at 10 s (docs/benchmarks.md): 0.3 with the search beside CP-SAT
-# did better than 0.5 or 0.6 with CP-SAT alone, and than the search alone.
-TABU_SHARE = 0.3
+# did better than 0.5 or 0.6 with CP-SAT alone, and than the search alone, when the search ran
+# interpreted; compiled (thirty times the steps), 0.5 did better on ta21 and ta25 at 60 s.
+TABU_SHARE = 0.5
 # Up to this many operations CP-SAT with both cores closes on the optimum of a plain shop within
 # a minute (Taillard 15x15 to 30x15), so the tabu search hands its cores over once it has gone
-# STALL_SHARE of the time limit without a better schedule, in both stages. At 60 s on ta01 and
-# ta10 it had kept them to the end and finished 0.8 % and 1.5 % behind plain CP-SAT.
+# STALL_SHARE of the time limit without a better schedule, in both stages, and takes the rest
+# of the time back when CP-SAT stalls in turn. 0.05 was measured with the interpreted search
+# (at 60 s on ta01 and ta10 it had kept the cores to the end and finished 0.8 % and 1.5 %
+# behind plain CP-SAT); the compiled one still finds better schedules after 3 s without one,
+# and 0.25 did better on ta21 and ta25 (docs/benchmarks.md).
 SMALL_SHOP_OPERATIONS = 500
-STALL_SHARE = 0.05
+STALL_SHARE = 0.25
 # Above this many alternatives (an interval per operation and resource it may run on, a literal
 # per operation and qualified worker) the full model is not built: on a large demo plant of
 # 5,900 operations, 4,600 of them with a crew drawn from 100 to 200 qualified workers, it had
@@ -178,6 +182,22 @@ def _fresh_looks(
         value = round(solver.objective_value)
         if value < best[1]:
             best = (model.read(solver, model.cp), value)
+
+
+def _search_to_the_end(
+    problem: Problem, best: tuple[Schedule, int], bound: int | None, time_limit: float, seed: int
+) -> tuple[tuple[Schedule, int], int | None]:
+    """The tabu search from the best schedule for the time CP-SAT's stages left unused.
+
+    On a small plain shop CP-SAT's stages end when they stall, often with a fifth of the limit
+    left (ta25: 13 s of 60); the compiled search still finds better schedules there."""
+    if time_limit < 0.1 or (bound is not None and bound >= best[1]):
+        return best, bound
+    outcome = tabu.search(problem, best[0], time_limit, seed)
+    value = evaluate(problem, outcome.schedule)
+    if outcome.at_lower_bound:
+        bound = max(bound or 0, value)
+    return ((outcome.schedule, value) if value < best[1] else best), bound
 
 
 def _checked(problem: Problem, schedule: Schedule) -> Schedule:
@@ -332,6 +352,9 @@ def _run(
         best, bound = _fresh_looks(problem, best, bound, rest, 2 * stall, workers, seed)
         if bound is not None and bound >= best[1]:
             return Result(Status.OPTIMAL, _checked(problem, best[0]), best[1], best[1])
+    if stall is not None and plain_shop:
+        left = time_limit - (time.perf_counter() - began)
+        best, bound = _search_to_the_end(problem, best, bound, left, seed + 3)
     if status == cp_model.OPTIMAL:
         return Result(Status.OPTIMAL, _checked(problem, best[0]), best[1], best[1])
     rest = time_limit - spent - solver.wall_time

@@ -17,30 +17,36 @@ best one that is not tabu (or that beats the best found), then updates heads and
 where they can change. After a long run without gain it restarts from the best schedule with a
 few random moves.
 
+The steps run compiled (`tabu_kernel.py`, docs/adr/0006): about 150,000 a second on a 20x20
+shop, thirty times the interpreter's. This module sets up the graph's arrays and runs the
+kernel in slices of about 10 ms, looking at the clock, the stall limit and `stop` between them.
 The time limit is the solver's: it is the only clock read.
 """
 
 from __future__ import annotations
 
 import itertools
-import random
 import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
+import numpy.typing as npt
+
 from andon.engines.scheduling.problem import Problem
 from andon.engines.scheduling.result import Assignment, Schedule
 
-# Iterations without a new best before a restart from the best with a random perturbation.
-STALL_ITERATIONS = 3000
+# Iterations without a new best before a restart from the best with a random perturbation:
+# about 0.7 s on 20x20. On ta21 and ta25, 20 s with 3 seeds each, 100,000 did better than
+# 3,000, 20,000, 50,000 and 300,000 (docs/benchmarks.md).
+STALL_ITERATIONS = 100_000
 PERTURBATION_SWAPS = 3
-# Iterations per operation after which the search stops even with time left: a small shop is
-# settled long before, and CP-SAT, which can prove optimality, should get the time.
-ITERATIONS_PER_OPERATION = 1000
 # Farthest an operation moves inside a block: long blocks of large shops would otherwise make
 # each step evaluate hundreds of moves, most of them far-fetched.
 MAX_JUMP = 8
+# Seconds of steps between two looks at the clock and at `stop`.
+CHUNK_SECONDS = 0.01
 
 
 def applies(problem: Problem) -> bool:
@@ -58,6 +64,30 @@ def applies(problem: Problem) -> bool:
     return not any(op.crew or op.locked for op in problem.operations)
 
 
+def warm_up() -> None:
+    """Compile the search's kernel now, or load it from the disk cache.
+
+    The first search on a machine compiles it (seconds); a benchmark calls this before its
+    clock starts so that no instance pays for a one-time cost of the installation."""
+    from andon.engines.scheduling.problem import Job, Mode, Operation, Resource
+
+    ops = tuple(
+        Operation(f"{j}.{k}", str(j), (Mode(f"m{(j + k) % 2}", 1 + j + k),), predecessors=pred)
+        for j in range(2)
+        for k, pred in enumerate(((), (f"{j}.0",)))
+    )
+    problem = Problem((Job("0"), Job("1")), ops, (Resource("m0"), Resource("m1")))
+    start = Schedule(
+        (
+            Assignment("0.0", "m0", 0, 1),
+            Assignment("0.1", "m1", 1, 3),
+            Assignment("1.0", "m1", 3, 5),
+            Assignment("1.1", "m0", 5, 8),
+        )
+    )
+    search(problem, start, 0.1, 0)
+
+
 @dataclass(frozen=True)
 class Outcome:
     """The best schedule found, its makespan, the iterations made and the seconds spent.
@@ -73,372 +103,122 @@ class Outcome:
 
 
 class _Graph:
-    """Machine sequences over fixed job arcs, with heads and tails of the current sequences."""
+    """Machine sequences over fixed job arcs, with heads and tails, as arrays for the kernel."""
 
     def __init__(self, problem: Problem, start: Schedule) -> None:
+        from andon.engines.scheduling import tabu_kernel as k
+
         ops = problem.operations
+        n = len(ops)
         index = {op.name: i for i, op in enumerate(ops)}
         self.names = [op.name for op in ops]
         placed = start.by_operation
         self.resource = [placed[op.name].resource for op in ops]
-        self.dur = [op.duration_on(placed[op.name].resource) for op in ops]
-        self.release = [problem.job_by_name[op.job].release for op in ops]
-        self.jp = [sorted({index[p] for p in problem.all_predecessors(op)}) for op in ops]
+        machines = {name: m for m, name in enumerate(dict.fromkeys(self.resource))}
+        # One spare column: a critical path may have as many blocks as operations, plus an end.
+        g = np.zeros((k.ROWS, n + 1), dtype=np.int64)
+        g[k.DUR, :n] = [op.duration_on(placed[op.name].resource) for op in ops]
+        g[k.RELEASE, :n] = [problem.job_by_name[op.job].release for op in ops]
+        g[k.RES, :n] = [machines[r] for r in self.resource]
+        jp = [sorted({index[p] for p in problem.all_predecessors(op)}) for op in ops]
         js: list[list[int]] = [[] for _ in ops]
-        for i, preds in enumerate(self.jp):
+        for i, preds in enumerate(jp):
             for p in preds:
                 js[p].append(i)
-        self.js = js
+        self.jp_ptr, self.jp_idx = _compressed(jp)
+        self.js_ptr, self.js_idx = _compressed(js)
         # Operations with no job successor: every longest path ends at one of them.
-        self.terminal = [i for i in range(len(ops)) if not js[i]]
+        self.terminal = np.array([i for i in range(n) if not js[i]], dtype=np.int64)
         lanes: dict[str, list[int]] = defaultdict(list)
-        for i in sorted(range(len(ops)), key=lambda i: (placed[ops[i].name].start, i)):
+        for i in sorted(range(n), key=lambda i: (placed[ops[i].name].start, i)):
             lanes[self.resource[i]].append(i)
-        self.mprev = [-1] * len(ops)
-        self.mnext = [-1] * len(ops)
-        for lane in lanes.values():
+        g[k.MPREV, :] = -1
+        g[k.MNEXT, :] = -1
+        # The tabu list: per machine, an entry for each ordered pair of its operations.
+        self.offset = np.zeros(len(machines), dtype=np.int64)
+        self.count = np.zeros(len(machines), dtype=np.int64)
+        size = 0
+        for name, lane in lanes.items():
+            m = machines[name]
+            self.offset[m], self.count[m] = size, len(lane)
+            size += len(lane) ** 2
+            for local, i in enumerate(lane):
+                g[k.LOCAL, i] = local
             for a, b in itertools.pairwise(lane):
-                self.mnext[a] = b
-                self.mprev[b] = a
-        self.head = [0] * len(ops)
-        self.tail = [0] * len(ops)  # longest path from the end of an operation to the sink
-        self.topo: list[int] = []  # a topological order of the current graph
-        self.pos = [0] * len(ops)  # each operation's place in it
-        self.makespan = 0
+                g[k.MNEXT, a] = b
+                g[k.MPREV, b] = a
+        self.tabu = np.zeros(size, dtype=np.int64)
+        self.g = g
+        self.s = np.zeros(k.SLOTS, dtype=np.int64)
+        self.s[k.MAX_JUMP_SLOT] = MAX_JUMP
         self.times()
 
     def times(self) -> bool:
         """Heads, tails and makespan of the current sequences (False: they have a cycle)."""
-        n = len(self.dur)
-        dur, jp, js, mprev, mnext = self.dur, self.jp, self.js, self.mprev, self.mnext
-        indeg = [len(jp[i]) + (mprev[i] >= 0) for i in range(n)]
-        head = self.release[:]
-        stack = [i for i in range(n) if indeg[i] == 0]
-        order = []
-        while stack:
-            i = stack.pop()
-            order.append(i)
-            end = head[i] + dur[i]
-            for s in js[i]:
-                if head[s] < end:
-                    head[s] = end
-                indeg[s] -= 1
-                if indeg[s] == 0:
-                    stack.append(s)
-            s = mnext[i]
-            if s >= 0:
-                if head[s] < end:
-                    head[s] = end
-                indeg[s] -= 1
-                if indeg[s] == 0:
-                    stack.append(s)
-        if len(order) != n:
+        from andon.engines.scheduling import tabu_kernel as k
+
+        return bool(k.times(self.g, self.jp_ptr, self.jp_idx, self.js_ptr, self.js_idx, self.s))
+
+    @property
+    def makespan(self) -> int:
+        from andon.engines.scheduling import tabu_kernel as k
+
+        return int(self.s[k.MAKESPAN])
+
+    def random_move(self) -> bool:
+        """One random safe N7 move from a critical path (False: none applies)."""
+        from andon.engines.scheduling import tabu_kernel as k
+
+        args = (self.g, self.jp_ptr, self.jp_idx, self.js_ptr, self.js_idx)
+        k.blocks(self.g, self.jp_ptr, self.jp_idx, self.terminal, self.s)
+        u, w, forward, _, _ = k.choose(*args, self.tabu, self.offset, self.count, self.s, -1, True)
+        if u < 0:
             return False
-        tail = [0] * n
-        for i in reversed(order):
-            t = 0
-            for s in js[i]:
-                v = tail[s] + dur[s]
-                if v > t:
-                    t = v
-            s = mnext[i]
-            if s >= 0:
-                v = tail[s] + dur[s]
-                if v > t:
-                    t = v
-            tail[i] = t
-        self.head, self.tail, self.topo = head, tail, order
-        for k, i in enumerate(order):
-            self.pos[i] = k
-        self.makespan = max((h + d for h, d in zip(head, dur, strict=True)), default=0)
+        k.move(*args, self.terminal, self.s, u, w, forward)
         return True
-
-    def _reorder(self, u: int, w: int, forward: bool) -> tuple[int, int]:
-        """Repair the topological order after moving u next to w; returns the span touched.
-
-        Moved later (after w), u's descendants between u and w go after the rest; moved earlier
-        (before w), u's ancestors between w and u go before the rest. The move's guarantee
-        (`_safe`) is that w is neither, so the order stays valid.
-        """
-        topo, pos, jp, mprev = self.topo, self.pos, self.jp, self.mprev
-        if forward:
-            lo, hi = pos[w], pos[u]
-            needed = set(jp[u])
-            needed.add(mprev[u])
-            early = [u]
-            late: list[int] = []
-            for k in range(hi - 1, lo - 1, -1):
-                x = topo[k]
-                if x in needed:
-                    early.append(x)
-                    needed.update(jp[x])
-                    needed.add(mprev[x])
-                else:
-                    late.append(x)
-            early.reverse()
-            late.reverse()
-            topo[lo : hi + 1] = early + late
-        else:
-            lo, hi = pos[u], pos[w]
-            seen = {u}
-            kept: list[int] = []
-            moved: list[int] = []
-            for k in range(lo, hi + 1):
-                x = topo[k]
-                if x == u or mprev[x] in seen or any(p in seen for p in jp[x]):
-                    seen.add(x)
-                    moved.append(x)
-                else:
-                    kept.append(x)
-            topo[lo : hi + 1] = kept + moved
-        for k in range(lo, hi + 1):
-            pos[topo[k]] = k
-        return lo, hi
-
-    def move(self, u: int, w: int, forward: bool) -> None:
-        """Move u right before (forward) or right after w on their machine, and update.
-
-        Heads can change only downstream of the move, tails only upstream, so each pass walks
-        the topological order from the move and skips operations none of whose neighbours moved.
-        """
-        mprev, mnext = self.mprev, self.mnext
-        a, c = mprev[u], mnext[u]
-        if a >= 0:
-            mnext[a] = c
-        if c >= 0:
-            mprev[c] = a
-        if forward:
-            p = mprev[w]
-            if p >= 0:
-                mnext[p] = u
-            mprev[u], mnext[u], mprev[w] = p, w, u
-            touched = {u, w, a, c, p}
-        else:
-            q = mnext[w]
-            if q >= 0:
-                mprev[q] = u
-            mprev[u], mnext[u], mnext[w] = w, q, u
-            touched = {u, w, a, c, q}
-        touched.discard(-1)
-        lo, hi = self._reorder(u, w, forward)
-        topo, head, tail, dur = self.topo, self.head, self.tail, self.dur
-        jp, js, mprev, mnext, release = self.jp, self.js, self.mprev, self.mnext, self.release
-        dirty = [False] * len(topo)
-        for x in touched:
-            dirty[x] = True
-        for k in range(lo, len(topo)):
-            x = topo[k]
-            if not dirty[x]:
-                continue
-            h = release[x]
-            for p in jp[x]:
-                e = head[p] + dur[p]
-                if e > h:
-                    h = e
-            p = mprev[x]
-            if p >= 0:
-                e = head[p] + dur[p]
-                if e > h:
-                    h = e
-            if h != head[x] or x in touched:
-                head[x] = h
-                for s in js[x]:
-                    dirty[s] = True
-                s = mnext[x]
-                if s >= 0:
-                    dirty[s] = True
-        dirty = [False] * len(topo)
-        for x in touched:
-            dirty[x] = True
-        for k in range(hi, -1, -1):
-            x = topo[k]
-            if not dirty[x]:
-                continue
-            t = 0
-            for s in js[x]:
-                e = tail[s] + dur[s]
-                if e > t:
-                    t = e
-            s = mnext[x]
-            if s >= 0:
-                e = tail[s] + dur[s]
-                if e > t:
-                    t = e
-            if t != tail[x] or x in touched:
-                tail[x] = t
-                for p in jp[x]:
-                    dirty[p] = True
-                p = mprev[x]
-                if p >= 0:
-                    dirty[p] = True
-        self.makespan = max(head[i] + dur[i] for i in self.terminal)
-
-    def blocks(self, rng: random.Random) -> list[list[int]]:
-        """The critical path's blocks: runs of operations back to back on one machine."""
-        head, dur, cmax = self.head, self.dur, self.makespan
-        ends = [i for i in self.terminal if head[i] + dur[i] == cmax and self.mnext[i] < 0]
-        cur = rng.choice(ends)
-        path = [cur]
-        while True:
-            p = self.mprev[cur]
-            if p >= 0 and head[p] + dur[p] == head[cur]:
-                cur = p
-            else:
-                tight = [q for q in self.jp[cur] if head[q] + dur[q] == head[cur]]
-                if not tight:
-                    break
-                cur = tight[0]
-            path.append(cur)
-        path.reverse()
-        blocks: list[list[int]] = [[path[0]]]
-        for a, b in itertools.pairwise(path):
-            if self.mnext[a] == b:
-                blocks[-1].append(b)
-            else:
-                blocks.append([b])
-        return blocks
 
     def lower_bound(self) -> int:
         """The longest job path or machine load: no sequence can do better."""
-        n = len(self.dur)
+        from andon.engines.scheduling import tabu_kernel as k
+
+        dur, release = self.g[k.DUR], self.g[k.RELEASE]
+        n = len(self.names)
         load: dict[str, int] = defaultdict(int)
-        earliest = [0] * n
         for i in range(n):
-            load[self.resource[i]] += self.dur[i]
-            earliest[i] = self.release[i]
+            load[self.resource[i]] += int(dur[i])
         bound = max(load.values(), default=0)
         # Heads over job arcs alone, in the graph's own (acyclic) order of job arcs.
-        indeg = [len(self.jp[i]) for i in range(n)]
+        earliest = [int(release[i]) for i in range(n)]
+        indeg = [int(self.jp_ptr[i + 1] - self.jp_ptr[i]) for i in range(n)]
         stack = [i for i in range(n) if indeg[i] == 0]
         while stack:
             i = stack.pop()
-            end = earliest[i] + self.dur[i]
+            end = earliest[i] + int(dur[i])
             bound = max(bound, end)
-            for s in self.js[i]:
+            for s in self.js_idx[self.js_ptr[i] : self.js_ptr[i + 1]]:
                 earliest[s] = max(earliest[s], end)
                 indeg[s] -= 1
                 if indeg[s] == 0:
                     stack.append(s)
         return bound
 
-    def safe(self, u: int, w: int, forward: bool, over: list[int]) -> bool:
-        """Whether moving u next to w, over the block operations `over`, surely keeps the graph
-        acyclic (Balas and Vazacopoulos's conditions, from heads and tails).
+    def schedule(self, heads: npt.NDArray[np.int64]) -> Schedule:
+        from andon.engines.scheduling import tabu_kernel as k
 
-        A cycle needs a path from an operation jumped over into a job predecessor of u (moving
-        earlier) or from a job successor of u into one (moving later); such a path would make
-        that predecessor's head, or successor's tail, at least as long as w's.
-        """
-        head, tail, dur, resource = self.head, self.tail, self.dur, self.resource
-        machine = resource[u]
-        if forward:
-            limit = head[w] + dur[w]
-            for p in self.jp[u]:
-                if head[p] >= limit or (resource[p] == machine and p in over):
-                    return False
-            return True
-        limit = tail[w] + dur[w]
-        for s in self.js[u]:
-            if tail[s] + dur[s] > limit or (resource[s] == machine and s in over):
-                return False
-        return True
-
-    def estimate(self, segment: list[int], before: int, after: int) -> int:
-        """Makespan estimate when `segment` runs in this order between machine neighbours
-        `before` and `after` (-1: none), from job heads and tails (Taillard's estimate,
-        extended to a run of operations)."""
-        head, tail, dur, jp, js = self.head, self.tail, self.dur, self.jp, self.js
-        end = head[before] + dur[before] if before >= 0 else 0
-        starts = []
-        for x in segment:
-            h = self.release[x]
-            for p in jp[x]:
-                e = head[p] + dur[p]
-                if e > h:
-                    h = e
-            if end > h:
-                h = end
-            starts.append(h)
-            end = h + dur[x]
-        rest = tail[after] + dur[after] if after >= 0 else 0
-        best = 0
-        for k in range(len(segment) - 1, -1, -1):
-            x = segment[k]
-            t = rest
-            for s in js[x]:
-                e = tail[s] + dur[s]
-                if e > t:
-                    t = e
-            rest = t + dur[x]
-            if starts[k] + rest > best:
-                best = starts[k] + rest
-        return best
-
-    def sequences(self) -> tuple[list[int], list[int]]:
-        return self.mprev[:], self.mnext[:]
-
-    def restore(self, mprev: list[int], mnext: list[int]) -> None:
-        self.mprev, self.mnext = mprev[:], mnext[:]
-        self.times()
-
-    def schedule(self, heads: list[int]) -> Schedule:
+        dur = self.g[k.DUR]
         return Schedule(
             tuple(
-                Assignment(name, self.resource[i], heads[i], heads[i] + self.dur[i])
+                Assignment(name, self.resource[i], int(heads[i]), int(heads[i] + dur[i]))
                 for i, name in enumerate(self.names)
             )
         )
 
 
-Move = tuple[int, int, bool]  # (operation, operation it goes next to, before it?)
-
-
-def _moves(graph: _Graph, blocks: list[list[int]]) -> list[tuple[Move, list[int], int]]:
-    """N7 (Zhang et al.): move an operation of a block to its front or back, or its first or
-    last operation inside it; not at the start of the first block or the end of the last, which
-    cannot shorten the path. Each move comes with the new run of operations and its estimate.
-    """
-    out: list[tuple[Move, list[int], int]] = []
-    seen: set[Move] = set()
-    last = len(blocks) - 1
-    for k, block in enumerate(blocks):
-        size = len(block)
-        if size < 2:
-            continue
-        head_free = k > 0 or last == 0
-        tail_free = k < last or last == 0
-        candidates: list[tuple[int, int]] = []  # (from index, to index) in the block
-        reach = min(size, MAX_JUMP + 1)
-        if head_free:
-            candidates += [(i, 0) for i in range(1, reach)]
-            candidates += [(0, i) for i in range(1, reach - 1)]
-        if tail_free:
-            candidates += [(i, size - 1) for i in range(size - reach, size - 1)]
-            candidates += [(size - 1, i) for i in range(size - reach + 1, size - 1)]
-        for i, j in candidates:
-            u, w, forward = block[i], block[j], j < i
-            if (u, w, forward) in seen:
-                continue
-            seen.add((u, w, forward))
-            if forward:
-                over = block[j:i]
-                segment = [u, *over]
-                before, after = graph.mprev[w], graph.mnext[u]
-            else:
-                over = block[i + 1 : j + 1]
-                segment = [*over, u]
-                before, after = graph.mprev[u], graph.mnext[w]
-            if graph.safe(u, w, forward, over):
-                out.append(((u, w, forward), over, graph.estimate(segment, before, after)))
-    return out
-
-
-def _tabu(tabu: dict[tuple[int, int], int], move: Move, over: list[int], now: int) -> bool:
-    """Whether the move would restore an order forbidden by a recent move."""
-    u, _, forward = move
-    if forward:
-        return any(tabu.get((u, x), 0) > now for x in over)
-    return any(tabu.get((x, u), 0) > now for x in over)
+def _compressed(rows: list[list[int]]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Lists of neighbours as (row starts, concatenated rows), the kernel's adjacency."""
+    ptr = np.zeros(len(rows) + 1, dtype=np.int64)
+    ptr[1:] = np.cumsum([len(r) for r in rows])
+    return ptr, np.array([x for r in rows for x in r], dtype=np.int64)
 
 
 def search(
@@ -452,71 +232,65 @@ def search(
     """The best schedule reachable from `start` by re-sequencing in `time_limit` seconds.
 
     `problem` must satisfy `applies()`; `start` must be feasible. `stop` ends the search early
-    when it returns True (checked every few steps), and so does `stall_seconds` without a new
-    best: on a shop small enough for CP-SAT to close, the cores do more there. The result is
-    never worse than `start` (in makespan) and is semi-active: every operation starts as early
-    as its machine sequence and its predecessors allow.
+    when it returns True (asked every few milliseconds), and so does `stall_seconds` without a
+    new best: on a shop small enough for CP-SAT to close, the cores do more there. The result
+    is never worse than `start` (in makespan) and is semi-active: every operation starts as
+    early as its machine sequence and its predecessors allow.
     """
+    from andon.engines.scheduling import tabu_kernel as k
+
     began = time.perf_counter()
     deadline = began + time_limit
-    rng = random.Random(seed)
     graph = _Graph(problem, start)
-    n = len(graph.dur)
-    best_value = graph.makespan
-    best_state = graph.sequences()
-    best_heads = graph.head[:]
-    tabu: dict[tuple[int, int], int] = {}
+    g, s = graph.g, graph.s
+    n = len(graph.names)
     machines = len(set(graph.resource)) or 1
-    base_tenure = 8 + n // (machines * 4)
-    iteration = stall = 0
-    floor = graph.lower_bound()
+    s[k.TENURE] = 8 + n // (machines * 4)
+    s[k.STALL_LIMIT] = STALL_ITERATIONS
+    s[k.PERTURBATION] = PERTURBATION_SWAPS
+    s[k.FLOOR] = graph.lower_bound()
+    g[k.BEST_HEAD] = g[k.HEAD]
+    g[k.BEST_MPREV] = g[k.MPREV]
+    g[k.BEST_MNEXT] = g[k.MNEXT]
+    s[k.BEST] = s[k.MAKESPAN]
+    k.seed(seed)
     improved = began
-    while n > 1 and best_value > floor and iteration < ITERATIONS_PER_OPERATION * n:
-        if iteration % 16 == 0:
-            now = time.perf_counter()
-            if now >= deadline or (stop is not None and stop()):
-                break
-            if stall_seconds is not None and now - improved >= stall_seconds:
-                break
-        iteration += 1
-        moves = _moves(graph, graph.blocks(rng))
-        if not moves:
-            break  # one block spans the whole critical path: nothing can shorten it
-        chosen: tuple[Move, list[int], int] | None = None
-        for candidate in moves:
-            value = candidate[2]
-            allowed = value < best_value or not _tabu(tabu, candidate[0], candidate[1], iteration)
-            if allowed and (chosen is None or value < chosen[2]):
-                chosen = candidate
-        if chosen is None:
-            chosen = rng.choice(moves)
-        (u, w, forward), over, _ = chosen
-        graph.move(u, w, forward)
-        # Forbid putting the jumped operations back on the other side of u for a while.
-        until = iteration + base_tenure + rng.randrange(base_tenure)
-        for x in over:
-            tabu[(x, u) if forward else (u, x)] = until
-        if graph.makespan < best_value:
-            best_value = graph.makespan
-            best_state = graph.sequences()
-            best_heads = graph.head[:]
-            improved = time.perf_counter()
-            stall = 0
-            continue
-        stall += 1
-        if stall >= STALL_ITERATIONS:
-            stall = 0
-            tabu.clear()
-            graph.restore(*best_state)
-            for _ in range(PERTURBATION_SWAPS):
-                candidates = _moves(graph, graph.blocks(rng))
-                if candidates:
-                    (u, w, forward), _, _ = rng.choice(candidates)
-                    graph.move(u, w, forward)
+    chunk = 64
+    while n > 1:
+        now = time.perf_counter()
+        if now >= deadline or (stop is not None and stop()):
+            break
+        if stall_seconds is not None and now - improved >= stall_seconds:
+            break
+        s[k.IMPROVED] = 0
+        ended = k.steps(
+            g,
+            graph.jp_ptr,
+            graph.jp_idx,
+            graph.js_ptr,
+            graph.js_idx,
+            graph.terminal,
+            graph.tabu,
+            graph.offset,
+            graph.count,
+            s,
+            chunk,
+        )
+        after = time.perf_counter()
+        if s[k.IMPROVED]:
+            improved = after
+        if ended != k.RAN:
+            break
+        # Steps between two looks at the clock: about CHUNK_SECONDS of work.
+        if after - now < CHUNK_SECONDS / 2:
+            chunk *= 2
+        elif after - now > CHUNK_SECONDS * 2 and chunk > 1:
+            chunk //= 2
+    best = int(s[k.BEST])
     return Outcome(
-        graph.schedule(best_heads),
-        best_value,
-        iteration,
+        graph.schedule(g[k.BEST_HEAD]),
+        best,
+        int(s[k.ITERATION]),
         time.perf_counter() - began,
-        best_value <= floor,
+        best <= int(s[k.FLOOR]),
     )
