@@ -22,6 +22,7 @@ from andon.engines.scheduling import (
     tabu_kernel,
 )
 from andon.engines.scheduling.heuristic import best_constructive
+from andon.engines.scheduling.solve import _search_to_the_end
 from andon.engines.scheduling.tabu_kernel import HEAD, TAIL
 
 
@@ -137,3 +138,16 @@ def test_a_stalled_search_hands_back_its_time():
     assert outcome.seconds < 30
     assert not outcome.at_lower_bound
     assert check(problem, outcome.schedule) == []
+
+
+def test_time_cp_sat_leaves_unused_goes_back_to_the_search():
+    problem = _random_shop(15, 15, seed=4)
+    schedule, value = start_of(problem)
+    (found, found_value), _ = _search_to_the_end(problem, (schedule, value), None, 0.3, seed=0)
+    assert check(problem, found) == []
+    assert evaluate(problem, found) == found_value < value
+    # At the bound there is nothing to search for: the schedule comes back as it was, at once.
+    assert _search_to_the_end(problem, (schedule, value), value, 60.0, seed=0) == (
+        (schedule, value),
+        value,
+    )
