@@ -37,7 +37,8 @@ def _compiled(function: F) -> F:
 # Rows of g.
 DUR, RELEASE, RES, LOCAL, MPREV, MNEXT, HEAD, TAIL, TOPO, POS = range(10)
 MARK, DIRTY, BUF1, BUF2, PATH, BLOCK, SEG, BEST_MPREV, BEST_MNEXT, BEST_HEAD = range(10, 20)
-ROWS = 20
+ZERO = 20  # stays zero: the tails' counterpart of release dates
+ROWS = 21
 # Slots of s.
 STAMP, EPOCH, ITERATION, STALL, BEST, MAKESPAN, FLOOR, TENURE, BLOCKS = range(9)
 STALL_LIMIT, PERTURBATION, MAX_JUMP_SLOT, IMPROVED = range(9, 13)
@@ -178,6 +179,52 @@ def _reorder(g: A, jp_ptr: A, jp_idx: A, s: A, u: int, w: int, forward: bool) ->
 
 
 @_compiled
+def _sweep(
+    g: A,
+    in_ptr: A,
+    in_idx: A,
+    out_ptr: A,
+    out_idx: A,
+    machine_in: A,
+    machine_out: A,
+    value: A,
+    base: A,
+    s: A,
+    moved: int,
+    first: int,
+    stop: int,
+    step: int,
+) -> None:
+    """Longest paths (heads, or tails with the arcs reversed) brought up to date along the
+    topological order from `first`: an operation is looked at only when one of its incoming
+    neighbours changed or the move touched it (listed in row BUF1, marked `moved` in MARK)."""
+    topo, dur, touched, dirty = g[TOPO], g[DUR], g[MARK], g[DIRTY]
+    s[STAMP] += 1
+    stamp = s[STAMP]
+    for k in range(5):
+        if g[BUF1, k] >= 0:
+            dirty[g[BUF1, k]] = stamp
+    for k in range(first, stop, step):
+        x = topo[k]
+        if dirty[x] != stamp:
+            continue
+        v = base[x]
+        for m in range(in_ptr[x], in_ptr[x + 1]):
+            p = in_idx[m]
+            if value[p] + dur[p] > v:
+                v = value[p] + dur[p]
+        p = machine_in[x]
+        if p >= 0 and value[p] + dur[p] > v:
+            v = value[p] + dur[p]
+        if v != value[x] or touched[x] == moved:
+            value[x] = v
+            for m in range(out_ptr[x], out_ptr[x + 1]):
+                dirty[out_idx[m]] = stamp
+            if machine_out[x] >= 0:
+                dirty[machine_out[x]] = stamp
+
+
+@_compiled
 def move(
     g: A,
     jp_ptr: A,
@@ -215,55 +262,48 @@ def move(
         mnext[u] = b
         mnext[w] = u
     lo, hi = _reorder(g, jp_ptr, jp_idx, s, u, w, forward)
-    topo, head, tail, dur, release = g[TOPO], g[HEAD], g[TAIL], g[DUR], g[RELEASE]
-    touched, dirty = g[MARK], g[DIRTY]
     s[STAMP] += 1
     moved = s[STAMP]
-    for x in (u, w, a, b, c):
+    # The operations the move touched, marked and listed for both sweeps.
+    for k, x in enumerate((u, w, a, b, c)):
+        g[BUF1, k] = x
         if x >= 0:
-            touched[x] = moved
-            dirty[x] = moved
-    for k in range(lo, g.shape[1] - 1):
-        x = topo[k]
-        if dirty[x] != moved:
-            continue
-        h = release[x]
-        for m in range(jp_ptr[x], jp_ptr[x + 1]):
-            p = jp_idx[m]
-            if head[p] + dur[p] > h:
-                h = head[p] + dur[p]
-        p = mprev[x]
-        if p >= 0 and head[p] + dur[p] > h:
-            h = head[p] + dur[p]
-        if h != head[x] or touched[x] == moved:
-            head[x] = h
-            for m in range(js_ptr[x], js_ptr[x + 1]):
-                dirty[js_idx[m]] = moved
-            if mnext[x] >= 0:
-                dirty[mnext[x]] = moved
-    s[STAMP] += 1
-    upstream = s[STAMP]
-    for x in (u, w, a, b, c):
-        if x >= 0:
-            dirty[x] = upstream
-    for k in range(hi, -1, -1):
-        x = topo[k]
-        if dirty[x] != upstream:
-            continue
-        t = 0
-        for m in range(js_ptr[x], js_ptr[x + 1]):
-            q = js_idx[m]
-            if tail[q] + dur[q] > t:
-                t = tail[q] + dur[q]
-        q = mnext[x]
-        if q >= 0 and tail[q] + dur[q] > t:
-            t = tail[q] + dur[q]
-        if t != tail[x] or touched[x] == moved:
-            tail[x] = t
-            for m in range(jp_ptr[x], jp_ptr[x + 1]):
-                dirty[jp_idx[m]] = upstream
-            if mprev[x] >= 0:
-                dirty[mprev[x]] = upstream
+            g[MARK, x] = moved
+    # Heads downstream of the move, over job predecessors and the machine predecessor; then
+    # tails upstream of it, the same walk with every arc reversed.
+    _sweep(
+        g,
+        jp_ptr,
+        jp_idx,
+        js_ptr,
+        js_idx,
+        g[MPREV],
+        g[MNEXT],
+        g[HEAD],
+        g[RELEASE],
+        s,
+        moved,
+        lo,
+        g.shape[1] - 1,
+        1,
+    )
+    _sweep(
+        g,
+        js_ptr,
+        js_idx,
+        jp_ptr,
+        jp_idx,
+        g[MNEXT],
+        g[MPREV],
+        g[TAIL],
+        g[ZERO],
+        s,
+        moved,
+        hi,
+        -1,
+        -1,
+    )
+    head, dur = g[HEAD], g[DUR]
     makespan = 0
     for x in terminal:
         if head[x] + dur[x] > makespan:
