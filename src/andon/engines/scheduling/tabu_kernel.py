@@ -50,6 +50,34 @@ _LOW = np.int64(0xFFFFFFFF)
 
 
 @_compiled
+def _longest_into(value: A, dur: A, ptr: A, idx: A, machine: A, x: int, floor: int) -> int:
+    """The latest end among x's neighbours on job arcs and its machine arc (heads), or the
+    longest tail among them (tails, arcs reversed); at least `floor`."""
+    v = floor
+    for m in range(ptr[x], ptr[x + 1]):
+        p = idx[m]
+        if value[p] + dur[p] > v:
+            v = value[p] + dur[p]
+    p = machine[x]
+    if p >= 0 and value[p] + dur[p] > v:
+        v = value[p] + dur[p]
+    return v
+
+
+@_compiled
+def _reached(g: A, x: int, end: int, top: int) -> int:
+    """One of x's predecessors ends at `end`: x starts no earlier, and goes on the stack (rows
+    BUF1 in-degrees, BUF2 stack) once its last predecessor is placed; the new stack top."""
+    if g[HEAD, x] < end:
+        g[HEAD, x] = end
+    g[BUF1, x] -= 1
+    if g[BUF1, x] == 0:
+        g[BUF2, top] = x
+        top += 1
+    return top
+
+
+@_compiled
 def times(g: A, jp_ptr: A, jp_idx: A, js_ptr: A, js_idx: A, s: A) -> bool:
     """Heads, tails, a topological order and the makespan; False when the sequences cycle."""
     n = g.shape[1] - 1
@@ -71,36 +99,16 @@ def times(g: A, jp_ptr: A, jp_idx: A, js_ptr: A, js_idx: A, s: A) -> bool:
         count += 1
         end = head[i] + dur[i]
         for k in range(js_ptr[i], js_ptr[i + 1]):
-            x = js_idx[k]
-            if head[x] < end:
-                head[x] = end
-            indeg[x] -= 1
-            if indeg[x] == 0:
-                stack[top] = x
-                top += 1
-        x = mnext[i]
-        if x >= 0:
-            if head[x] < end:
-                head[x] = end
-            indeg[x] -= 1
-            if indeg[x] == 0:
-                stack[top] = x
-                top += 1
+            top = _reached(g, js_idx[k], end, top)
+        if mnext[i] >= 0:
+            top = _reached(g, mnext[i], end, top)
     if count != n:
         return False
     makespan = 0
     for k in range(n - 1, -1, -1):
         i = topo[k]
         pos[i] = k
-        t = 0
-        for m in range(js_ptr[i], js_ptr[i + 1]):
-            x = js_idx[m]
-            if tail[x] + dur[x] > t:
-                t = tail[x] + dur[x]
-        x = mnext[i]
-        if x >= 0 and tail[x] + dur[x] > t:
-            t = tail[x] + dur[x]
-        tail[i] = t
+        tail[i] = _longest_into(tail, dur, js_ptr, js_idx, mnext, i, 0)
         if head[i] + dur[i] > makespan:
             makespan = head[i] + dur[i]
     s[MAKESPAN] = makespan
@@ -208,14 +216,7 @@ def _sweep(
         x = topo[k]
         if dirty[x] != stamp:
             continue
-        v = base[x]
-        for m in range(in_ptr[x], in_ptr[x + 1]):
-            p = in_idx[m]
-            if value[p] + dur[p] > v:
-                v = value[p] + dur[p]
-        p = machine_in[x]
-        if p >= 0 and value[p] + dur[p] > v:
-            v = value[p] + dur[p]
+        v = _longest_into(value, dur, in_ptr, in_idx, machine_in, x, base[x])
         if v != value[x] or touched[x] == moved:
             value[x] = v
             for m in range(out_ptr[x], out_ptr[x + 1]):
