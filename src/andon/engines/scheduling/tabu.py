@@ -108,6 +108,8 @@ class _Graph:
     def __init__(self, problem: Problem, start: Schedule) -> None:
         from andon.engines.scheduling import tabu_kernel as k
 
+        # Imported here, not with the module: the web server never loads numba.
+        self.kernel = k
         ops = problem.operations
         n = len(ops)
         index = {op.name: i for i, op in enumerate(ops)}
@@ -155,20 +157,17 @@ class _Graph:
 
     def times(self) -> bool:
         """Heads, tails and makespan of the current sequences (False: they have a cycle)."""
-        from andon.engines.scheduling import tabu_kernel as k
-
-        return bool(k.times(self.g, self.jp_ptr, self.jp_idx, self.js_ptr, self.js_idx, self.s))
+        return bool(
+            self.kernel.times(self.g, self.jp_ptr, self.jp_idx, self.js_ptr, self.js_idx, self.s)
+        )
 
     @property
     def makespan(self) -> int:
-        from andon.engines.scheduling import tabu_kernel as k
-
-        return int(self.s[k.MAKESPAN])
+        return int(self.s[self.kernel.MAKESPAN])
 
     def random_move(self) -> bool:
         """One random safe N7 move from a critical path (False: none applies)."""
-        from andon.engines.scheduling import tabu_kernel as k
-
+        k = self.kernel
         args = (self.g, self.jp_ptr, self.jp_idx, self.js_ptr, self.js_idx)
         k.blocks(self.g, self.jp_ptr, self.jp_idx, self.terminal, self.s)
         u, w, forward, _, _ = k.choose(*args, self.tabu, self.offset, self.count, self.s, -1, True)
@@ -179,8 +178,7 @@ class _Graph:
 
     def lower_bound(self) -> int:
         """The longest job path or machine load: no sequence can do better."""
-        from andon.engines.scheduling import tabu_kernel as k
-
+        k = self.kernel
         dur, release = self.g[k.DUR], self.g[k.RELEASE]
         n = len(self.names)
         load: dict[str, int] = defaultdict(int)
@@ -203,8 +201,7 @@ class _Graph:
         return bound
 
     def schedule(self, heads: npt.NDArray[np.int64]) -> Schedule:
-        from andon.engines.scheduling import tabu_kernel as k
-
+        k = self.kernel
         dur = self.g[k.DUR]
         return Schedule(
             tuple(
@@ -237,11 +234,10 @@ def search(
     is never worse than `start` (in makespan) and is semi-active: every operation starts as
     early as its machine sequence and its predecessors allow.
     """
-    from andon.engines.scheduling import tabu_kernel as k
-
     began = time.perf_counter()
     deadline = began + time_limit
     graph = _Graph(problem, start)
+    k = graph.kernel
     g, s = graph.g, graph.s
     n = len(graph.names)
     machines = len(set(graph.resource)) or 1
