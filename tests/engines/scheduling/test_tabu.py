@@ -151,3 +151,48 @@ def test_time_cp_sat_leaves_unused_goes_back_to_the_search():
         (schedule, value),
         value,
     )
+
+
+def _recording_walks(monkeypatch, stops=None):
+    """Each walk's own outcome, as `search_in_parallel` sees it (and its `stop`, in `stops`)."""
+    walks = []
+    search = tabu.search
+
+    def recorded(problem, start, time_limit, seed, stop=None, *args):
+        outcome = search(problem, start, time_limit, seed, stop, *args)
+        walks.append(outcome)
+        if stops is not None:
+            stops.append(stop)
+        return outcome
+
+    monkeypatch.setattr(tabu, "search", recorded)
+    return walks
+
+
+def test_parallel_walks_give_the_best_of_them(monkeypatch):
+    walks = _recording_walks(monkeypatch)
+    problem = _random_shop(10, 10, seed=2)
+    schedule, value = start_of(problem)
+    outcome = tabu.search_in_parallel(problem, schedule, 0.3, seeds=[0, 1])
+    assert len(walks) == 2
+    assert outcome.makespan == min(w.makespan for w in walks) <= value
+    assert outcome.makespan == evaluate(problem, outcome.schedule)
+    assert outcome.iterations == sum(w.iterations for w in walks)
+    assert check(problem, outcome.schedule) == []
+
+
+def test_every_walk_stops_when_one_reaches_the_lower_bound(monkeypatch):
+    """Twelve jobs on five machines: the busiest machine's load is reachable within
+    milliseconds from a start well above it, and neither walk goes on for the minute it was
+    given."""
+    stops = []
+    walks = _recording_walks(monkeypatch, stops)
+    problem = _random_shop(12, 5, seed=2)
+    schedule, value = start_of(problem)
+    outcome = tabu.search_in_parallel(problem, schedule, 60.0, seeds=[0, 1])
+    assert outcome.at_lower_bound
+    assert outcome.makespan < value
+    assert len(walks) == 2
+    assert all(w.seconds < 30 for w in walks)
+    # The walk still searching is told to stop once another has reached the bound.
+    assert [stop() for stop in stops] == [True, True]

@@ -1,10 +1,10 @@
 """`solve()` and `reschedule()`: the engine's two entry points.
 
 Both run the same pipeline: a constructive schedule in milliseconds (the warm start); on a plain
-makespan shop (`tabu.applies`) a tabu search on machine sequences for part of the time limit;
-the full CP-SAT model started from the best of these, bounded by it (which proves optimality on
-small problems and gives the lower bound on all), then large-neighbourhood search for the
-remaining time when the full model has not closed the gap on very large problems, or, on small
+makespan shop (`tabu.applies`) a tabu search on machine sequences, one walk per worker, for
+part of the time limit; the full CP-SAT model started from the best of these, bounded by it
+(which proves optimality on small problems and gives the lower bound on all), then
+large-neighbourhood search for the remaining time when the full model has not closed the gap on very large problems, or, on small
 plain shops, unhinted CP-SAT restarts once the hinted search stalls and the tabu search again
 for whatever time is left. A problem too large for the full model gets the dispatching rules
 and then a destroy-and-repair search with the same builder (`reorder`). The time limit covers
@@ -267,7 +267,13 @@ def _run(
     stall = time_limit * STALL_SHARE if len(problem.operations) <= SMALL_SHOP_OPERATIONS else None
     if warm is not None and plain_shop:
         budget = time_limit * TABU_SHARE - (time.perf_counter() - began)
-        searched = tabu.search(problem, warm[0], max(budget, 0.0), seed, stall_seconds=stall)
+        searched = tabu.search_in_parallel(
+            problem,
+            warm[0],
+            max(budget, 0.0),
+            [seed + k for k in range(workers)],
+            stall_seconds=stall,
+        )
         value = score(searched.schedule)
         if value is not None and value <= warm[1]:
             warm = (searched.schedule, value)
