@@ -136,18 +136,8 @@ def execute_run(
             built = build_problem(origin=origin, horizon_days=run.horizon_days)
         except ProblemError as exc:
             return _fail(run, str(exc))
-        problem = built.problem
-        lines = [
-            *([run.log] if run.log else []),
-            f"{len(problem.operations)} operations of {len(problem.jobs)} work orders on "
-            f"{len(problem.resources)} work centers, {len(problem.workers)} workers, "
-            f"{run.horizon_days} days; built in {time.perf_counter() - began:.2f} s",
-            *built.notes,
-        ]
-        _save(
-            run, origin=built.origin, log="\n".join(lines), operation_count=len(problem.operations)
-        )
-        if not problem.operations:
+        _log_problem(run, built, began)
+        if not built.problem.operations:
             return _publish(run, built, Result(Status.OPTIMAL, Schedule(()), 0, 0), began)
         try:
             previous = None
@@ -159,22 +149,42 @@ def execute_run(
             return _fail(run, f"internal error, nothing published: {exc}")
         if result.schedule is not None:
             break
-        # Another try must end before the run would count as interrupted (`expire_stale_runs`).
-        spent = time.perf_counter() - began
-        longer = lengthened_horizon(run.horizon_days)
-        if longer is None or spent > STALE_AFTER.total_seconds() / 2:
+        if not _lengthened(run, result, began):
             return _fail(run, f"no schedule ({result.status.value}): {result.message}")
-        _save(
-            run,
-            horizon_days=longer,
-            log=f"{run.log}\nno schedule within {run.horizon_days} days ({result.message}): "
-            f"the open orders may need more working time than the calendars hold; "
-            f"trying {longer} days",
-        )
     try:
         return _publish(run, built, result, began)
     except Superseded as exc:
         return _fail(run, str(exc))
+
+
+def _log_problem(run: ScheduleRun, built: Built, began: float) -> None:
+    """What the run is about to solve, in its log (kept across horizons it tries)."""
+    problem = built.problem
+    lines = [
+        *([run.log] if run.log else []),
+        f"{len(problem.operations)} operations of {len(problem.jobs)} work orders on "
+        f"{len(problem.resources)} work centers, {len(problem.workers)} workers, "
+        f"{run.horizon_days} days; built in {time.perf_counter() - began:.2f} s",
+        *built.notes,
+    ]
+    _save(run, origin=built.origin, log="\n".join(lines), operation_count=len(problem.operations))
+
+
+def _lengthened(run: ScheduleRun, result: Result, began: float) -> bool:
+    """Whether the run tries again with a longer horizon after finding no schedule.
+
+    Another try must end before the run would count as interrupted (`expire_stale_runs`)."""
+    longer = lengthened_horizon(run.horizon_days)
+    if longer is None or time.perf_counter() - began > STALE_AFTER.total_seconds() / 2:
+        return False
+    _save(
+        run,
+        horizon_days=longer,
+        log=f"{run.log}\nno schedule within {run.horizon_days} days ({result.message}): "
+        f"the open orders may need more working time than the calendars hold; "
+        f"trying {longer} days",
+    )
+    return True
 
 
 class Superseded(Conflict):
