@@ -315,12 +315,14 @@ class Model:
                 cp.add_hint(get_bool(lit.index), key in taken)
         for (op_name, worker), lit in self.used.items():
             cp.add_hint(get_bool(lit.index), worker in schedule.by_operation[op_name].workers)
+        # Each arc once (it was once per resource): every arc of an unused resource is hinted
+        # too, as not taken, which keeps the hint complete.
+        pairs: set[tuple[str, str, str]] = set()
         for resource, items in by_resource.items():
             items.sort(key=lambda x: x.start)
-            pairs = {(x.operation, y.operation) for x, y in itertools.pairwise(items)}
-            for (res, a_name, b_name), lit in self.arcs.items():
-                if res == resource:
-                    cp.add_hint(get_bool(lit.index), (a_name, b_name) in pairs)
+            pairs.update((resource, x.operation, y.operation) for x, y in itertools.pairwise(items))
+        for arc, lit in self.arcs.items():
+            cp.add_hint(get_bool(lit.index), arc in pairs)
         for resource, (ends, idle) in self.circuit_ends.items():
             items = by_resource.get(resource, [])
             cp.add_hint(get_bool(idle.index), not items)
