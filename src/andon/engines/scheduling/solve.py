@@ -4,12 +4,13 @@ Both run the same pipeline: a constructive schedule in milliseconds (the warm st
 makespan shop (`tabu.applies`) a tabu search on machine sequences, one walk per worker, for
 part of the time limit; the full CP-SAT model started from the best of these, bounded by it
 (which proves optimality on small problems and gives the lower bound on all), then
-large-neighbourhood search for the remaining time when the full model has not closed the gap on very large problems, or, on small
-plain shops, unhinted CP-SAT restarts once the hinted search stalls and the tabu search again
-for whatever time is left. A problem too large for the full model gets the dispatching rules
-and then a destroy-and-repair search with the same builder (`reorder`). The time limit covers
-the whole pipeline. Every schedule that leaves this module has passed the independent checker;
-a schedule that does not is a bug and raises, rather than reaching the shop floor.
+large-neighbourhood search for the remaining time when the full model has not closed the gap
+on very large problems, or, on small plain shops, unhinted CP-SAT restarts once the hinted
+search stalls and the tabu search again for whatever time is left. A problem too large for
+the full model gets the dispatching rules and then a destroy-and-repair search with the same
+builder (`reorder`). The time limit covers the whole pipeline. Every schedule that leaves this
+module has passed the independent checker; a schedule that does not is a bug and raises,
+rather than reaching the shop floor.
 """
 
 from __future__ import annotations
