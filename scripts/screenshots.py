@@ -34,10 +34,10 @@ def main() -> None:
         page.fill("#id_username", username)
         page.fill("#id_password", password)
         page.click("button[type=submit]")
-        page.wait_for_load_state("networkidle")
+        page.wait_for_load_state("load")
         for path in paths or ["/"]:
             page.goto(base + path)
-            page.wait_for_load_state("networkidle")
+            page.wait_for_load_state("load")
             name = path.strip("/").replace("/", "_") or "overview"
             page.screenshot(path=str(target / f"{name}.png"), full_page=True)
             print(target / f"{name}.png")
