@@ -43,6 +43,7 @@ FULL_MODEL_SHARE_WITH_LNS = 0.5
 # did better than 0.5 or 0.6 with CP-SAT alone, and than the search alone, when the search ran
 # interpreted; compiled (thirty times the steps), 0.5 did better on ta21 and ta25 at 60 s.
 TABU_SHARE = 0.5
+RELINKING_SHARE = 0.8
 # Up to this many operations CP-SAT with both cores closes on the optimum of a plain shop within
 # a minute (Taillard 15x15 to 30x15), so the tabu search hands its cores over once it has gone
 # STALL_SHARE of the time limit without a better schedule, in both stages, and takes the rest
@@ -186,19 +187,44 @@ def _fresh_looks(
 
 
 def _search_to_the_end(
-    problem: Problem, best: tuple[Schedule, int], bound: int | None, time_limit: float, seed: int
+    problem: Problem,
+    best: tuple[Schedule, int],
+    bound: int | None,
+    time_limit: float,
+    seeds: list[int],
+    pool: tabu.ElitePool | None,
 ) -> tuple[tuple[Schedule, int], int | None]:
-    """The tabu search from the best schedule for the time CP-SAT's stages left unused.
+    """The tabu search from the best schedule, a walk per seed, for the time CP-SAT's stages
+    left unused.
 
     On a small plain shop CP-SAT's stages end when they stall, often with a fifth of the limit
-    left (ta25: 13 s of 60); the compiled search still finds better schedules there."""
+    left (ta25: 13 s of 60); the compiled search still finds better schedules there. With a
+    `pool` (small shops) it goes on relinking from the earlier stages' elite schedules."""
     if time_limit < 0.1 or (bound is not None and bound >= best[1]):
         return best, bound
-    outcome = tabu.search(problem, best[0], time_limit, seed)
+    outcome = _walks(problem, best[0], time_limit, seeds, pool)
     value = evaluate(problem, outcome.schedule)
     if outcome.at_lower_bound:
         bound = max(bound or 0, value)
     return ((outcome.schedule, value) if value < best[1] else best), bound
+
+
+def _walks(
+    problem: Problem,
+    start: Schedule,
+    time_limit: float,
+    seeds: list[int],
+    pool: tabu.ElitePool | None,
+    stop: Callable[[], bool] | None = None,
+    stall_seconds: float | None = None,
+) -> tabu.Outcome:
+    """The tabu search, a walk per seed: relinking through `pool` when there is one (small
+    shops, tabu.RELINK_UP_TO_OPERATIONS), independent walks otherwise."""
+    if pool is not None:
+        return tabu.search_with_relinking(
+            problem, start, time_limit, seeds, stop, stall_seconds, pool
+        )
+    return tabu.search_in_parallel(problem, start, time_limit, seeds, stop, stall_seconds)
 
 
 def _checked(problem: Problem, schedule: Schedule) -> Schedule:
@@ -266,14 +292,15 @@ def _run(
             warm = (previous, value)
     plain_shop = warm is not None and previous is None and tabu.applies(problem)
     stall = time_limit * STALL_SHARE if len(problem.operations) <= SMALL_SHOP_OPERATIONS else None
+    relinking = plain_shop and len(problem.operations) <= tabu.RELINK_UP_TO_OPERATIONS
+    # The elite schedules of a small shop, carried from one stage of the search to the next.
+    pool = tabu.ElitePool(problem) if relinking else None
     if warm is not None and plain_shop:
-        budget = time_limit * TABU_SHARE - (time.perf_counter() - began)
-        searched = tabu.search_in_parallel(
-            problem,
-            warm[0],
-            max(budget, 0.0),
-            [seed + k for k in range(workers)],
-            stall_seconds=stall,
+        share_alone = RELINKING_SHARE if pool is not None else TABU_SHARE
+        budget = max(time_limit * share_alone - (time.perf_counter() - began), 0.0)
+        seeds = [seed + k for k in range(workers)]
+        searched = _walks(
+            problem, warm[0], budget, seeds, pool, stall_seconds=None if pool is not None else stall
         )
         value = score(searched.schedule)
         if value is not None and value <= warm[1]:
@@ -307,14 +334,13 @@ def _run(
         start = warm[0]
 
         def search_beside(ended: Callable[[], bool]) -> None:
-            outcome = tabu.search(
-                problem,
-                start,
-                solver.parameters.max_time_in_seconds,
-                seed + 1,
-                stop=ended,
-                stall_seconds=stall,
-            )
+            limit = solver.parameters.max_time_in_seconds
+            if pool is not None:
+                outcome = _walks(problem, start, limit, [seed + 1], pool, ended)
+            else:
+                outcome = tabu.search(
+                    problem, start, limit, seed + 1, stop=ended, stall_seconds=stall
+                )
             if outcome.at_lower_bound:
                 solver.stop_search()
             searched_beside.append(outcome)
@@ -361,7 +387,9 @@ def _run(
             return Result(Status.OPTIMAL, _checked(problem, best[0]), best[1], best[1])
     if stall is not None and plain_shop:
         left = time_limit - (time.perf_counter() - began)
-        best, bound = _search_to_the_end(problem, best, bound, left, seed + 3)
+        best, bound = _search_to_the_end(
+            problem, best, bound, left, [seed + 3 + k for k in range(workers)], pool
+        )
     if status == cp_model.OPTIMAL:
         return Result(Status.OPTIMAL, _checked(problem, best[0]), best[1], best[1])
     rest = time_limit - spent - solver.wall_time

@@ -17,6 +17,14 @@ best one that is not tabu (or that beats the best found), then updates heads and
 where they can change. After a long run without gain it restarts from the best schedule with
 random moves: a few in one walk, many in another (`search_in_parallel` runs one walk per core).
 
+On 15x15 and 20x15 shops those restarts fall back into the valley the walk found first (ta10:
+1259 against the optimum 1241 on both walks, two seeds, a minute each), so there the walks
+share an elite pool instead (`search_with_relinking`, after Peng, Lu and Cheng's TS/PR): each
+takes two schedules of the pool, walks from one toward the other by swapping neighbours the
+other orders the other way, starts a short tabu search from the best schedule passed in the
+middle third of that path, and offers what it finds back. A start between two good schedules
+shares much of both and is in neither's valley.
+
 The steps run compiled (`tabu_kernel.py`, docs/adr/0006): about 150,000 a second on a 20x20
 shop, thirty times the interpreter's. This module sets up the graph's arrays and runs the
 kernel in slices of about 10 ms, looking at the clock, the stall limit and `stop` between them.
@@ -48,6 +56,19 @@ PERTURBATION_SWAPS = 3
 # 0.36 % above the best known on average, 100 and 100 0.04 %; ta21-ta25 (20x20) at 30 s: 0.95 %
 # and 1.29 %. Neither size alone wins on both.
 KICKS = (3, 100)
+# Path relinking (`search_with_relinking`): schedules in the elite pool, steps without a new
+# best that end a walk's tabu search from a schedule between two of them, the random moves
+# that make each first member differ, and where between the two a walk starts (shares of
+# their distance).
+# Measured on Taillard 15x15 and 20x15 (docs/benchmarks.md); larger shops keep the independent
+# walks of `search_in_parallel`.
+RELINK_UP_TO_OPERATIONS = 300
+POOL_SIZE = 8
+CLOSE_PER_OPERATION = 0.1
+CYCLE_STALL_ITERATIONS = 20_000
+INITIAL_KICK = 100
+RELINK_FROM = 1 / 3
+RELINK_TO = 2 / 3
 # Farthest an operation moves inside a block: long blocks of large shops would otherwise make
 # each step evaluate hundreds of moves, most of them far-fetched.
 MAX_JUMP = 8
@@ -92,6 +113,10 @@ def warm_up() -> None:
         )
     )
     search(problem, start, 0.1, 0)
+    # Path relinking's own functions: the pool of so small a shop never fills to call them.
+    graph = _Graph(problem, start)
+    graph.restart()
+    graph.relink(graph.elite())
 
 
 @dataclass(frozen=True)
@@ -106,6 +131,18 @@ class Outcome:
     iterations: int
     seconds: float
     at_lower_bound: bool
+
+
+@dataclass(frozen=True)
+class _Elite:
+    """A schedule of the elite pool: its makespan, machine sequences, heads, and each
+    operation's place on its machine (what the distance to it is counted against)."""
+
+    makespan: int
+    mprev: npt.NDArray[np.int64]
+    mnext: npt.NDArray[np.int64]
+    head: npt.NDArray[np.int64]
+    places: npt.NDArray[np.int64]
 
 
 class _Graph:
@@ -160,6 +197,8 @@ class _Graph:
         self.s = np.zeros(k.SLOTS, dtype=np.int64)
         self.s[k.MAX_JUMP_SLOT] = MAX_JUMP
         self.times()
+        self.chunk = 64  # steps per call of the kernel, adapted to about CHUNK_SECONDS
+        self.improved = time.perf_counter()
 
     def times(self) -> bool:
         """Heads, tails and makespan of the current sequences (False: they have a cycle)."""
@@ -181,6 +220,71 @@ class _Graph:
             return False
         k.move(*args, self.terminal, self.s, u, w, forward)
         return True
+
+    def prepare(self, seed: int, stall: int, perturbation: int, on_stall: int) -> None:
+        """Set the search's parameters and take the current sequences as the best so far."""
+        k, s = self.kernel, self.s
+        n = len(self.names)
+        machines = len(set(self.resource)) or 1
+        s[k.TENURE] = 8 + n // (machines * 4)
+        s[k.STALL_LIMIT] = stall
+        s[k.PERTURBATION] = perturbation
+        s[k.ON_STALL] = on_stall
+        s[k.FLOOR] = self.lower_bound()
+        k.seed(seed)
+        self.restart()
+
+    def restart(self) -> None:
+        """Search on from the current sequences: they are the best so far, the tabu list empty."""
+        k, g, s = self.kernel, self.g, self.s
+        s[k.EPOCH] += 1
+        s[k.STALL] = 0
+        s[k.BEST] = s[k.MAKESPAN]
+        g[k.BEST_MPREV] = g[k.MPREV]
+        g[k.BEST_MNEXT] = g[k.MNEXT]
+        g[k.BEST_HEAD] = g[k.HEAD]
+
+    def run(self, ended: Callable[[], bool]) -> int:
+        """Steps until the kernel stops (NO_MOVE, AT_FLOOR, STALLED) or `ended` says so, asked
+        about every CHUNK_SECONDS; self.improved is when the last new best was found."""
+        k = self.kernel
+        args = (self.g, self.jp_ptr, self.jp_idx, self.js_ptr, self.js_idx, self.terminal)
+        while not ended():
+            before = time.perf_counter()
+            self.s[k.IMPROVED] = 0
+            stopped = k.steps(*args, self.tabu, self.offset, self.count, self.s, self.chunk)
+            after = time.perf_counter()
+            if self.s[k.IMPROVED]:
+                self.improved = after
+            if stopped != k.RAN:
+                return int(stopped)
+            if after - before < CHUNK_SECONDS / 2:
+                self.chunk *= 2
+            elif after - before > CHUNK_SECONDS * 2 and self.chunk > 1:
+                self.chunk //= 2
+        return int(k.RAN)
+
+    def load(self, elite: _Elite) -> None:
+        k = self.kernel
+        self.g[k.MPREV], self.g[k.MNEXT] = elite.mprev, elite.mnext
+        self.times()
+
+    def elite(self) -> _Elite:
+        """The best sequences of the search so far, as a member for the pool."""
+        k, g = self.kernel, self.g
+        places = np.zeros(len(self.names) + 1, dtype=np.int64)
+        k.positions(g[k.BEST_MPREV], places)
+        best = g[k.BEST_MPREV].copy(), g[k.BEST_MNEXT].copy(), g[k.BEST_HEAD].copy()
+        return _Elite(int(self.s[k.BEST]), *best, places)
+
+    def relink(self, toward: _Elite) -> None:
+        """Part of the way to `toward`'s sequences: the best schedule of the middle third of
+        the path (RELINK_FROM to RELINK_TO of their distance)."""
+        k = self.kernel
+        apart = k.distance(self.g[k.MNEXT], toward.places)
+        lo, hi = int(apart * RELINK_FROM), max(int(apart * RELINK_TO), 1)
+        args = (self.g, self.jp_ptr, self.jp_idx, self.js_ptr, self.js_idx, self.s)
+        k.relink(*args, toward.places, lo, hi)
 
     def lower_bound(self) -> int:
         """The longest job path or machine load: no sequence can do better."""
@@ -245,57 +349,23 @@ def search(
     deadline = began + time_limit
     graph = _Graph(problem, start)
     k = graph.kernel
-    g, s = graph.g, graph.s
-    n = len(graph.names)
-    machines = len(set(graph.resource)) or 1
-    s[k.TENURE] = 8 + n // (machines * 4)
-    s[k.STALL_LIMIT] = STALL_ITERATIONS
-    s[k.PERTURBATION] = perturbation
-    s[k.FLOOR] = graph.lower_bound()
-    g[k.BEST_HEAD] = g[k.HEAD]
-    g[k.BEST_MPREV] = g[k.MPREV]
-    g[k.BEST_MNEXT] = g[k.MNEXT]
-    s[k.BEST] = s[k.MAKESPAN]
-    k.seed(seed)
-    improved = began
-    chunk = 64
-    while n > 1:
+    graph.prepare(seed, STALL_ITERATIONS, perturbation, k.RESTART)
+
+    def ended() -> bool:
         now = time.perf_counter()
         if now >= deadline or (stop is not None and stop()):
-            break
-        if stall_seconds is not None and now - improved >= stall_seconds:
-            break
-        s[k.IMPROVED] = 0
-        ended = k.steps(
-            g,
-            graph.jp_ptr,
-            graph.jp_idx,
-            graph.js_ptr,
-            graph.js_idx,
-            graph.terminal,
-            graph.tabu,
-            graph.offset,
-            graph.count,
-            s,
-            chunk,
-        )
-        after = time.perf_counter()
-        if s[k.IMPROVED]:
-            improved = after
-        if ended != k.RAN:
-            break
-        # Steps between two looks at the clock: about CHUNK_SECONDS of work.
-        if after - now < CHUNK_SECONDS / 2:
-            chunk *= 2
-        elif after - now > CHUNK_SECONDS * 2 and chunk > 1:
-            chunk //= 2
-    best = int(s[k.BEST])
+            return True
+        return stall_seconds is not None and now - graph.improved >= stall_seconds
+
+    if len(graph.names) > 1:
+        graph.run(ended)
+    best = int(graph.s[k.BEST])
     return Outcome(
-        graph.schedule(g[k.BEST_HEAD]),
+        graph.schedule(graph.g[k.BEST_HEAD]),
         best,
-        int(s[k.ITERATION]),
+        int(graph.s[k.ITERATION]),
         time.perf_counter() - began,
-        best <= int(s[k.FLOOR]),
+        best <= int(graph.s[k.FLOOR]),
     )
 
 
@@ -340,4 +410,140 @@ def search_in_parallel(
         sum(o.iterations for o in outcomes),
         max(o.seconds for o in outcomes),
         best.at_lower_bound,
+    )
+
+
+class ElitePool:
+    """The best schedules the walks of `search_with_relinking` have found, shared between their
+    threads and kept apart from each other.
+
+    A newcomer no worse than the worst member takes the worst one's place, unless it is close
+    to a member (at most CLOSE_PER_OPERATION pairs per operation ordered the other way): then
+    it can only take the place of that member, when no worse than it. Without that the pool
+    fills with neighbours of one valley and relinking between them is a small kick. A pool
+    can be handed to the next search of the same problem, which goes on from it."""
+
+    def __init__(self, problem: Problem, size: int = POOL_SIZE) -> None:
+        from andon.engines.scheduling import tabu_kernel
+
+        self.size = size
+        self.close = int(len(problem.operations) * CLOSE_PER_OPERATION)
+        self.members: list[_Elite] = []
+        # The resource each operation runs on: sequences of another assignment do not relink.
+        self.resources: list[str] | None = None
+        self.lock = threading.Lock()
+        self._distance = tabu_kernel.distance
+
+    def full(self) -> bool:
+        with self.lock:
+            return len(self.members) >= self.size
+
+    def offer(self, elite: _Elite) -> None:
+        with self.lock:
+            apart = [self._distance(elite.mnext, m.places) for m in self.members]
+            if 0 in apart:
+                return
+            if len(self.members) < self.size:
+                self.members.append(elite)
+                return
+            nearest = min(range(len(apart)), key=apart.__getitem__)
+            if apart[nearest] <= self.close:
+                if elite.makespan <= self.members[nearest].makespan:
+                    self.members[nearest] = elite
+                return
+            worst = max(range(len(self.members)), key=lambda i: self.members[i].makespan)
+            if elite.makespan <= self.members[worst].makespan:
+                self.members[worst] = elite
+
+    def pair(self, rng: np.random.Generator) -> tuple[_Elite, _Elite]:
+        with self.lock:
+            a, b = rng.choice(len(self.members), size=2, replace=False)
+            return self.members[a], self.members[b]
+
+    def best(self) -> _Elite:
+        with self.lock:
+            return min(self.members, key=lambda m: m.makespan)
+
+
+def search_with_relinking(
+    problem: Problem,
+    start: Schedule,
+    time_limit: float,
+    seeds: Sequence[int],
+    stop: Callable[[], bool] | None = None,
+    stall_seconds: float | None = None,
+    pool: ElitePool | None = None,
+) -> Outcome:
+    """The best schedule of an elite pool that walks, one per seed on its own thread, fill and
+    improve by path relinking (module docstring); same contract as `search_in_parallel`.
+
+    The pool starts with `start` and the walks' first searches from it, each after
+    INITIAL_KICK random moves; then every search starts between two members. `pool` carries
+    the members of an earlier search of `problem` over (the engine searches in stages with
+    CP-SAT in between); it is emptied when `start` puts operations on other resources.
+    `stall_seconds` counts from the pool's last new best."""
+    began = time.perf_counter()
+    deadline = began + time_limit
+    graph = _Graph(problem, start)
+    pool = pool if pool is not None else ElitePool(problem)
+    with pool.lock:
+        if pool.resources != graph.resource:
+            pool.members.clear()
+            pool.resources = list(graph.resource)
+    reached = threading.Event()
+    last_better = [began]
+    iterations = [0]
+
+    def stopped() -> bool:
+        now = time.perf_counter()
+        if stall_seconds is not None and now - last_better[0] >= stall_seconds:
+            return True
+        return now >= deadline or reached.is_set() or (stop is not None and stop())
+
+    def walk(seed: int) -> None:
+        graph = _Graph(problem, start)
+        k = graph.kernel
+        if len(graph.names) <= 1:
+            return
+        graph.prepare(seed, CYCLE_STALL_ITERATIONS, 0, k.RETURN)
+        # The start is a member too, so the search never returns worse.
+        first = graph.elite()
+        pool.offer(first)
+        rng = np.random.default_rng(seed)
+        while not stopped():
+            if pool.full():
+                a, b = pool.pair(rng)
+                graph.load(a)
+                graph.relink(b)
+            else:
+                graph.load(first)
+                for _ in range(INITIAL_KICK):
+                    graph.random_move()
+            graph.restart()
+            ended = graph.run(stopped)
+            found = graph.elite()
+            if found.makespan < pool.best().makespan:
+                last_better[0] = time.perf_counter()
+            pool.offer(found)
+            if ended == k.AT_FLOOR:
+                reached.set()
+            elif ended == k.NO_MOVE and not pool.full():
+                break  # the start has no move and too few others exist to relink
+        iterations.append(int(graph.s[k.ITERATION]))
+
+    threads = [threading.Thread(target=walk, args=(seed,)) for seed in seeds[1:]]
+    for thread in threads:
+        thread.start()
+    walk(seeds[0])
+    for thread in threads:
+        thread.join()
+    if not pool.members:
+        return Outcome(start, graph.makespan, 0, time.perf_counter() - began, False)
+    best = pool.best()
+    return Outcome(
+        graph.schedule(best.head),
+        best.makespan,
+        sum(iterations),
+        time.perf_counter() - began,
+        best.makespan <= graph.lower_bound(),
     )

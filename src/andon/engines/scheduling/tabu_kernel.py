@@ -41,10 +41,12 @@ ZERO = 20  # stays zero: the tails' counterpart of release dates
 ROWS = 21
 # Slots of s.
 STAMP, EPOCH, ITERATION, STALL, BEST, MAKESPAN, FLOOR, TENURE, BLOCKS = range(9)
-STALL_LIMIT, PERTURBATION, MAX_JUMP_SLOT, IMPROVED = range(9, 13)
-SLOTS = 13
+STALL_LIMIT, PERTURBATION, MAX_JUMP_SLOT, IMPROVED, ON_STALL = range(9, 14)
+SLOTS = 14
 # What a run of steps ended on.
-RAN, NO_MOVE, AT_FLOOR = range(3)
+RAN, NO_MOVE, AT_FLOOR, STALLED = range(4)
+# What the steps do after STALL_LIMIT steps without a new best (slot ON_STALL).
+RESTART, RETURN = range(2)
 
 _LOW = np.int64(0xFFFFFFFF)
 
@@ -585,7 +587,8 @@ def steps(
     AT_FLOOR (the best equals the lower bound). s[IMPROVED] is set when a step found a new best.
 
     After STALL_LIMIT steps without a new best the search goes back to the best schedule,
-    forgets the tabu list and makes PERTURBATION random moves from there."""
+    forgets the tabu list and makes PERTURBATION random moves from there, or, when ON_STALL
+    says RETURN, returns STALLED and leaves the next start to the caller."""
     tenure = s[TENURE]
     for _ in range(limit):
         if s[BEST] <= s[FLOOR]:
@@ -617,6 +620,8 @@ def steps(
         s[STALL] += 1
         if s[STALL] >= s[STALL_LIMIT]:
             s[STALL] = 0
+            if s[ON_STALL] == RETURN:
+                return STALLED
             s[EPOCH] += 1
             g[MPREV, :] = g[BEST_MPREV]
             g[MNEXT, :] = g[BEST_MNEXT]
@@ -629,3 +634,83 @@ def steps(
                 if u >= 0:
                     move(g, jp_ptr, jp_idx, js_ptr, js_idx, terminal, s, u, w, forward)
     return RAN
+
+
+@_compiled
+def positions(mprev: A, out: A) -> None:
+    """Each operation's place on its machine (0 first), from the machine predecessors."""
+    for i in range(out.shape[0]):
+        place = 0
+        p = mprev[i]
+        while p >= 0:
+            place += 1
+            p = mprev[p]
+        out[i] = place
+
+
+@_compiled
+def distance(mnext: A, target: A) -> int:
+    """Pairs of operations that the machine sequences `mnext` (each operation's successor on
+    its machine) order otherwise than `target` (each one's place on its machine in another
+    schedule)."""
+    pairs = 0
+    for u in range(mnext.shape[0]):
+        v = mnext[u]
+        while v >= 0:
+            if target[v] < target[u]:
+                pairs += 1
+            v = mnext[v]
+    return pairs
+
+
+@_compiled
+def relink(
+    g: A, jp_ptr: A, jp_idx: A, js_ptr: A, js_idx: A, s: A, target: A, lo: int, hi: int
+) -> int:
+    """Walk from the current sequences toward `target` by swapping neighbours on a machine
+    that `target` orders the other way, one pair fewer out of order per swap, for up to `hi`
+    swaps; the sequences left current are the shortest passed after at least `lo` swaps.
+    Returns the swaps made.
+
+    Of the neighbours out of order, the pair closest together in the topological order is
+    swapped: a path from the first to the second other than their own arc would pass through
+    another pair out of order lying between them, so swapping the closest pair cannot close a
+    cycle. Ties are broken at random, so two walks between the same schedules differ."""
+    n = g.shape[1] - 1
+    mprev, mnext, pos = g[MPREV], g[MNEXT], g[POS]
+    best = -1
+    made = 0
+    while made < hi:
+        pick = -1
+        span = n + 1
+        first = np.random.randint(0, n)
+        for k in range(n):
+            u = (first + k) % n
+            v = mnext[u]
+            if v >= 0 and target[v] < target[u] and pos[v] - pos[u] < span:
+                span = pos[v] - pos[u]
+                pick = u
+        if pick < 0:
+            break
+        u = pick
+        v = mnext[u]
+        p, q = mprev[u], mnext[v]
+        if p >= 0:
+            mnext[p] = v
+        mprev[v] = p
+        mnext[v] = u
+        mprev[u] = v
+        mnext[u] = q
+        if q >= 0:
+            mprev[q] = u
+        made += 1
+        times(g, jp_ptr, jp_idx, js_ptr, js_idx, s)
+        if made >= lo and (best < 0 or s[MAKESPAN] < best):
+            best = s[MAKESPAN]
+            g[BEST_MPREV, :] = mprev
+            g[BEST_MNEXT, :] = mnext
+    if best >= 0:
+        g[MPREV, :] = g[BEST_MPREV]
+        g[MNEXT, :] = g[BEST_MNEXT]
+        times(g, jp_ptr, jp_idx, js_ptr, js_idx, s)
+    return made
