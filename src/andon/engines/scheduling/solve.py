@@ -2,8 +2,10 @@
 
 Both run the same pipeline: a constructive schedule in milliseconds (the warm start); on a plain
 makespan shop (`tabu.applies`) a tabu search on machine sequences, one walk per worker, for
-part of the time limit; the full CP-SAT model started from the best of these, bounded by it
-(which proves optimality on small problems and gives the lower bound on all), then
+part of the time limit (on shops of up to 300 operations most of it, the walks relinking
+through an elite pool that the later stages go on from); the full CP-SAT model started
+from the best of these, bounded by it (which proves optimality on small problems and gives
+the lower bound on all), then
 large-neighbourhood search for the remaining time when the full model has not closed the gap
 on very large problems, or, on small plain shops, unhinted CP-SAT restarts once the hinted
 search stalls and the tabu search again for whatever time is left. A problem too large for
@@ -43,6 +45,11 @@ FULL_MODEL_SHARE_WITH_LNS = 0.5
 # did better than 0.5 or 0.6 with CP-SAT alone, and than the search alone, when the search ran
 # interpreted; compiled (thirty times the steps), 0.5 did better on ta21 and ta25 at 60 s.
 TABU_SHARE = 0.5
+# The same share on shops small enough for path relinking (tabu.RELINK_UP_TO_OPERATIONS), where
+# the search keeps the cores without handing over on a stall: its elite pool still finds better
+# schedules after 15 s without one, and CP-SAT from its schedule rarely did. Taillard ta10, ta13,
+# ta15 at 60 s: 1241, 1348, 1352 against 1241, 1351, 1372 with half the limit and the handover
+# (docs/benchmarks.md).
 RELINKING_SHARE = 0.8
 # Up to this many operations CP-SAT with both cores closes on the optimum of a plain shop within
 # a minute (Taillard 15x15 to 30x15), so the tabu search hands its cores over once it has gone
@@ -299,9 +306,8 @@ def _run(
         share_alone = RELINKING_SHARE if pool is not None else TABU_SHARE
         budget = max(time_limit * share_alone - (time.perf_counter() - began), 0.0)
         seeds = [seed + k for k in range(workers)]
-        searched = _walks(
-            problem, warm[0], budget, seeds, pool, stall_seconds=None if pool is not None else stall
-        )
+        handover = stall if pool is None else None
+        searched = _walks(problem, warm[0], budget, seeds, pool, stall_seconds=handover)
         value = score(searched.schedule)
         if value is not None and value <= warm[1]:
             warm = (searched.schedule, value)

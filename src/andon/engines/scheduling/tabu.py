@@ -56,13 +56,18 @@ PERTURBATION_SWAPS = 3
 # 0.36 % above the best known on average, 100 and 100 0.04 %; ta21-ta25 (20x20) at 30 s: 0.95 %
 # and 1.29 %. Neither size alone wins on both.
 KICKS = (3, 100)
-# Path relinking (`search_with_relinking`): schedules in the elite pool, steps without a new
-# best that end a walk's tabu search from a schedule between two of them, the random moves
-# that make each first member differ, and where between the two a walk starts (shares of
-# their distance).
-# Measured on Taillard 15x15 and 20x15 (docs/benchmarks.md); larger shops keep the independent
+# Shops up to this size restart by path relinking (`search_with_relinking`). The search alone,
+# a minute, two walks, seeds 0 and 10: ta10 1241 and 1241 against 1259 and 1259 with the
+# independent walks, ta13 1345 and 1349 against 1350 and 1350, ta15 1369 and 1352 against 1372
+# and 1340; on 20x20 and 30x15 (ta21, ta25, ta31, 30 s) level with them, so those keep the
 # walks of `search_in_parallel`.
 RELINK_UP_TO_OPERATIONS = 300
+# Path relinking: schedules in the elite pool; how close (reordered pairs per operation) a
+# newcomer must be to a member to compete with that member only (without it the same runs'
+# pool filled with one valley: ta10 1262 and 1241, ta15 1356 and 1340); steps without a new
+# best that end a walk's search between two members (10,000: ta13 1353 and 1354); the random
+# moves that make each first member differ; and where between the two members a walk starts,
+# as shares of their distance.
 POOL_SIZE = 8
 CLOSE_PER_OPERATION = 0.1
 CYCLE_STALL_ITERATIONS = 20_000
