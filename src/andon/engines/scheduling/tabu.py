@@ -374,6 +374,16 @@ def search(
     )
 
 
+def _each_on_its_thread(walk: Callable[[int], None], seeds: Sequence[int]) -> None:
+    """`walk(seed)` for every seed at once: the first on this thread, each other on its own."""
+    threads = [threading.Thread(target=walk, args=(seed,)) for seed in seeds[1:]]
+    for thread in threads:
+        thread.start()
+    walk(seeds[0])
+    for thread in threads:
+        thread.join()
+
+
 def search_in_parallel(
     problem: Problem,
     start: Schedule,
@@ -402,12 +412,7 @@ def search_in_parallel(
             reached.set()
         outcomes.append(outcome)
 
-    threads = [threading.Thread(target=walk, args=(seed,)) for seed in seeds[1:]]
-    for thread in threads:
-        thread.start()
-    walk(seeds[0])
-    for thread in threads:
-        thread.join()
+    _each_on_its_thread(walk, seeds)
     best = min(outcomes, key=lambda o: o.makespan)
     return Outcome(
         best.schedule,
@@ -536,12 +541,7 @@ def search_with_relinking(
                 break  # the start has no move and too few others exist to relink
         iterations.append(int(graph.s[k.ITERATION]))
 
-    threads = [threading.Thread(target=walk, args=(seed,)) for seed in seeds[1:]]
-    for thread in threads:
-        thread.start()
-    walk(seeds[0])
-    for thread in threads:
-        thread.join()
+    _each_on_its_thread(walk, seeds)
     if not pool.members:
         return Outcome(start, graph.makespan, 0, time.perf_counter() - began, False)
     best = pool.best()
