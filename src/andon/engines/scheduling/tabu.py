@@ -375,13 +375,26 @@ def search(
 
 
 def _each_on_its_thread(walk: Callable[[int], None], seeds: Sequence[int]) -> None:
-    """`walk(seed)` for every seed at once: the first on this thread, each other on its own."""
-    threads = [threading.Thread(target=walk, args=(seed,)) for seed in seeds[1:]]
+    """`walk(seed)` for every seed at once: the first on this thread, each other on its own.
+
+    A walk that raises raises here once all have ended, rather than vanishing with its thread
+    and leaving the best of the others to pass for the best of all."""
+    failed: list[BaseException] = []
+
+    def guarded(seed: int) -> None:
+        try:
+            walk(seed)
+        except BaseException as error:
+            failed.append(error)
+
+    threads = [threading.Thread(target=guarded, args=(seed,)) for seed in seeds[1:]]
     for thread in threads:
         thread.start()
-    walk(seeds[0])
+    guarded(seeds[0])
     for thread in threads:
         thread.join()
+    if failed:
+        raise failed[0]
 
 
 def search_in_parallel(
