@@ -138,3 +138,11 @@ def test_a_run_gives_up_at_a_year_with_the_engines_reason(order, run_now, lathe)
     assert run.status == ScheduleRun.Status.FAILED
     assert "trying" not in run.log
     assert not ScheduledOperation.objects.filter(run=run).exists()
+
+
+def test_a_run_says_how_many_orders_it_leaves_late_in_plain_words(order, run_now):
+    order(3)
+    order(2, due=MONDAY - dt.timedelta(days=1))  # due before the schedule starts
+    run = run_now()
+    assert run.late_orders == 1
+    assert run.message == "2 operations placed, 1 order late"

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from andon.core import audit
@@ -331,8 +332,8 @@ def _publish(run: ScheduleRun, built: Built, result: Result, began: float) -> Sc
         "seconds": round(time.perf_counter() - began, 2),
         "finished_at": now,
         "published_at": now,
-        "message": f"{len(rows)} operations placed, {late} orders late"
-        + (f", {moved} moved" if current is not None else ""),
+        "message": f"{len(rows)} operation{pluralize(len(rows))} placed, "
+        f"{late} order{pluralize(late)} late" + (f", {moved} moved" if current is not None else ""),
     }
     _save(run, **fields)
     audit.record(run.created_by, "update", run, {k: str(v) for k, v in fields.items()})
