@@ -58,7 +58,7 @@ def handles(
 
     def register(handler: Callable[[E], None]) -> Callable[[E], None]:
         for event_type in event_types:
-            subscribe(event_type, handler)
+            subscribe(event_type, handler)  # type: ignore[arg-type]
         return handler
 
     return register
