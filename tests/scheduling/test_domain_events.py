@@ -161,3 +161,27 @@ def test_a_promise_committed_is_a_new_order_for_the_schedule(part, customer, pla
         Decimal("2"),
     )
     assert changes.describe(created) == "new order"
+
+
+def test_the_upgrade_carries_over_the_changes_audited_after_the_schedule_in_force(order, run_now):
+    """Until this release the page read the audit; the migration notes what it would have shown."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "andon.scheduling.migrations.0002_note_order_changes_for_planners"
+    )
+    made, other = order(2), order(3)
+    run_now()
+    WorkOrderChange.objects.all().delete()  # as before the upgrade: no notes
+    audit.record(None, "update", made, {"status": ["planned", "released"]})
+    audit.record(None, "update", other, {"status": ["released", "completed"]})
+    audit.record(None, "update", other, {"quantity": ["3", "5"], "due_date": ["a", "b"]})
+
+    migration.carry_over_audited_changes(apps, None)
+
+    assert sorted(WorkOrderChange.objects.values_list("work_order", "what")) == [
+        (made.number, "released"),
+        (other.number, "quantity 3 → 5, due a → b"),
+    ]
