@@ -62,6 +62,19 @@ def test_a_run_that_fails_publishes_nothing(order, run_now, make_item, lathe, wa
     assert not [e for e in published if isinstance(e, SchedulePublished)]
 
 
+def test_a_work_center_taken_down_from_the_office_is_published(order, lathe, planner, origin):
+    from andon.scheduling import services
+    from andon.scheduling.domain_events import DowntimeWindowAdded
+    from andon.scheduling.models import Downtime
+
+    order(2)
+    start, end = origin + dt.timedelta(hours=1), origin + dt.timedelta(hours=3)
+    with events.recording() as published:
+        services.work_center_down(planner, lathe, start, end, reason="spindle", time_limit=2)
+    (added,) = [e for e in published if isinstance(e, DowntimeWindowAdded)]
+    assert added == DowntimeWindowAdded(Downtime.objects.get().pk, "LATHE", start, end, "spindle")
+
+
 def test_nothing_listens_to_the_audit_history():
     assert not post_save.has_listeners(AuditEntry)
 

@@ -1,4 +1,4 @@
-"""What scheduling tells the other contexts: a new schedule is in force.
+"""What scheduling tells the other contexts: a new schedule is in force, a work center is down.
 
 Published by `scheduling.services` in the transaction that makes a run the schedule in force, so
 it is delivered only once that schedule is committed, however it was run (the page, the API,
@@ -27,3 +27,16 @@ class SchedulePublished(DomainEvent):
     operations: int
     late_orders: int
     moved: int
+
+
+@dataclass(frozen=True)
+class DowntimeWindowAdded(DomainEvent):
+    """A planner took a work center out of its calendar from `start` to `end` (a breakdown, a
+    planned stop); schedules plan around it. Unlike production's `DowntimeStarted`, which the
+    floor reports as it happens, this is a window entered from the office, possibly ahead."""
+
+    downtime_id: int
+    work_center: str
+    start: dt.datetime
+    end: dt.datetime
+    reason: str = ""

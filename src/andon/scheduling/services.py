@@ -37,7 +37,7 @@ from andon.engines.scheduling import (
 )
 from andon.plant.models import WorkCenter
 from andon.scheduling import changes
-from andon.scheduling.domain_events import SchedulePublished
+from andon.scheduling.domain_events import DowntimeWindowAdded, SchedulePublished
 from andon.scheduling.inputs import Built, build_problem, schedule_origin
 from andon.scheduling.models import Downtime, ScheduledOperation, ScheduleRun
 
@@ -397,6 +397,9 @@ def work_center_down(
             created_by=user if getattr(user, "pk", None) else None,
         )
         audit.record(user, "create", downtime, audit.snapshot(downtime))
+        publish(
+            DowntimeWindowAdded(downtime.pk, work_center.code, start, end, reason=downtime.reason)
+        )
     local = timezone.localtime
     return start_run(
         user,
