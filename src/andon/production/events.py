@@ -361,7 +361,9 @@ def _deadlocked(exc: OperationalError) -> bool:
     return getattr(exc.__cause__, "sqlstate", None) == "40P01"
 
 
-def told(event: ProductionEvent, work_order: str, work_center: str) -> DomainEvent | None:
+def domain_event_of(
+    event: ProductionEvent, work_order: str, work_center: str
+) -> DomainEvent | None:
     """The domain event an accepted shop-floor event tells other contexts, if any."""
     operation = event.operation.sequence if event.operation is not None else None
     if event.kind == Kind.REPORT and event.operation is not None:
@@ -470,7 +472,7 @@ def _post(
     happened = []
     for position, event in accepted:
         center = state.centers.get(event.work_center_id) or event.work_center
-        fact = told(event, batch[position].work_order, center.code)
+        fact = domain_event_of(event, batch[position].work_order, center.code)
         if fact is not None:
             happened.append(fact)
     return results, happened
