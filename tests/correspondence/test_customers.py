@@ -273,3 +273,40 @@ def test_notify_command(sales_order, confirm, publish, lathe, smtp_server, capsy
     out = capsys.readouterr().out
     assert "SO-7: revised delivery date" in out
     assert "checked 1, revised 1, shipped 0, skipped 0" in out
+
+
+def test_customers_hear_of_a_publish_only_once_it_commits_and_never_of_one_rolled_back(
+    sales_order, confirm, publish, lathe, smtp_server, buyer, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    from andon.scheduling import services as scheduling
+    from andon.scheduling.models import ScheduleRun
+
+    origin = timezone.make_aware(dt.datetime.combine(MONDAY, dt.time(6)))
+    first = publish()
+    confirm(sales_order)
+    lathe_down(lathe, MONDAY, TUESDAY)
+
+    def publish_then_fail():
+        with transaction.atomic():
+            created = scheduling.create_run(buyer, time_limit=2)
+            assert scheduling.execute_run(created.pk, origin=origin).status == "published"
+            raise RuntimeError("the publishing transaction fails after all")
+
+    with django_capture_on_commit_callbacks() as undone, pytest.raises(RuntimeError):
+        publish_then_fail()
+    assert undone == []  # nothing left to run for a publish that rolled back
+    assert ScheduleRun.current() == first
+    assert not Letter.objects.filter(kind=Letter.Kind.REVISED_DATE).exists()
+
+    with django_capture_on_commit_callbacks() as on_commit:
+        created = scheduling.create_run(buyer, time_limit=2)
+        scheduling.execute_run(created.pk, origin=origin)
+    assert not Letter.objects.filter(kind=Letter.Kind.REVISED_DATE).exists()  # not yet committed
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in on_commit:  # the commit
+            callback()
+    revised = Letter.objects.get(kind=Letter.Kind.REVISED_DATE)
+    assert told(revised)[1] == THURSDAY
+    assert len(smtp_server.messages) == 2

@@ -2,7 +2,9 @@
 automatically, with started and locked work kept and the schedule in force kept on failure.
 
 These runs go through the services as the pages do, so minute 0 is now (not the fixed Monday of
-the other tests); the assertions compare runs with each other, never with a clock time.
+the other tests); the assertions compare runs with each other, never with a clock time. An order
+change reaches scheduling once its transaction commits (a domain event); the test's own
+transaction never commits, so `committed()` runs what each change's commit sets off.
 """
 
 import datetime as dt
@@ -23,6 +25,12 @@ def schedule(planner):
         return made
 
     return run
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """`with committed(): ...`: the changes inside commit, and what they set off runs."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 @pytest.fixture
@@ -64,7 +72,7 @@ def start_on_the_floor(order, supervisor) -> None:
 
 
 def test_an_order_change_flags_the_schedule_and_one_click_reschedules_it(
-    planner_client, order, schedule, production, planner
+    planner_client, order, schedule, production, planner, committed
 ):
     first, _ = order(2), order(2)
     schedule()
@@ -73,7 +81,8 @@ def test_an_order_change_flags_the_schedule_and_one_click_reschedules_it(
     assert current["orders_changed_at"] is None
     assert current["changed_work_orders"] == []
 
-    production.release(planner, first, allow_shortage=True)
+    with committed():
+        production.release(planner, first, allow_shortage=True)
 
     page = planner_client.get("/scheduling/").content.decode()
     assert "Orders changed since" in page
@@ -92,23 +101,35 @@ def test_an_order_change_flags_the_schedule_and_one_click_reschedules_it(
     assert b"Orders changed since" not in planner_client.get("/scheduling/").content
 
 
-def test_completing_or_closing_an_order_is_not_a_change_to_reschedule_for(order, schedule):
-    from andon.core import audit
+def test_completing_or_closing_an_order_is_not_a_change_to_reschedule_for(
+    order, schedule, committed
+):
+    from django.utils import timezone
+
+    from andon.core.events import publish
+    from andon.production.domain_events import (
+        WorkOrderAmended,
+        WorkOrderClosed,
+        WorkOrderCompleted,
+    )
     from andon.scheduling import changes
 
     made = order(1)
     run = schedule()
-    audit.record(None, "update", made, {"status": ["released", "completed"]})
-    audit.record(None, "update", made, {"status": ["completed", "closed"]})
+    with committed():
+        publish(WorkOrderCompleted(made.pk, made.number, timezone.now(), made.quantity))
+        publish(WorkOrderClosed(made.pk, made.number, timezone.now()))
     assert changes.since(run) == []
-    audit.record(None, "update", made, {"due_date": ["2030-01-14", "2030-01-09"]})
+    due = (dt.date(2030, 1, 14), dt.date(2030, 1, 9))
+    with committed():
+        publish(WorkOrderAmended(made.pk, made.number, timezone.now(), due_date=due))
     (change,) = changes.since(run)
     assert change.work_order == made.number
     assert change.what == "due 2030-01-14 → 2030-01-09"
 
 
 def test_reschedule_after_an_order_change_keeps_started_and_locked_work_and_moves_nothing_else(
-    order, schedule, production, planner, supervisor
+    order, schedule, production, planner, supervisor, committed
 ):
     from andon.scheduling import services
 
@@ -119,8 +140,9 @@ def test_reschedule_after_an_order_change_keeps_started_and_locked_work_and_move
     services.set_lock(planner, before[locked.number].pk, True)
 
     # The change: a new order, due in a month, and one order split in two.
-    later = order(1, dt.date.today() + dt.timedelta(days=30))
-    production.split(planner, waiting, 1)
+    with committed():
+        later = order(1, dt.date.today() + dt.timedelta(days=30))
+        production.split(planner, waiting, 1)
     again = services.reschedule_now(planner)
 
     assert again.status == ScheduleRun.Status.PUBLISHED, again.message
@@ -138,7 +160,7 @@ def test_reschedule_after_an_order_change_keeps_started_and_locked_work_and_move
 
 
 def test_a_failing_reschedule_leaves_the_schedule_in_force_as_it_was(
-    order, schedule, production, planner, make_item, lathe, warehouse, planner_client
+    order, schedule, production, planner, make_item, lathe, warehouse, planner_client, committed
 ):
     from andon.catalog.models import Operation
     from andon.people.models import Skill
@@ -155,10 +177,11 @@ def test_a_failing_reschedule_leaves_the_schedule_in_force_as_it_was(
         item=welded, sequence=10, work_center=lathe, run_minutes_per_unit=30,
         skill=Skill.objects.create(code="WELD", name="Welding"),
     )  # fmt: skip
-    frame = production.create_work_order(
-        planner, item=welded, quantity=1, due_date=dt.date.today() + dt.timedelta(days=7),
-        supply_location=warehouse, output_location=warehouse,
-    )  # fmt: skip
+    with committed():
+        frame = production.create_work_order(
+            planner, item=welded, quantity=1, due_date=dt.date.today() + dt.timedelta(days=7),
+            supply_location=warehouse, output_location=warehouse,
+        )  # fmt: skip
 
     failed = services.reschedule_now(planner)
 
@@ -257,7 +280,7 @@ def test_with_task_workers_changes_queue_one_reschedule_until_a_worker_takes_it(
 
 
 def test_the_api_reschedules_after_order_changes_and_a_viewer_cannot(
-    planner_client, viewer, order, schedule, production, planner
+    planner_client, viewer, order, schedule, production, planner, committed
 ):
     from django.test import Client
 
@@ -265,7 +288,8 @@ def test_the_api_reschedules_after_order_changes_and_a_viewer_cannot(
 
     first = order(2)
     schedule()
-    production.release(planner, first, allow_shortage=True)
+    with committed():
+        production.release(planner, first, allow_shortage=True)
     onlooker = Client()
     onlooker.force_login(viewer)
     assert onlooker.post("/scheduling/runs/reschedule/").status_code == 403

@@ -8,6 +8,10 @@ ledger answers `duplicate` and changes nothing; a refused event is not stored, s
 corrected and sent again with the same id.
 
 Rules for late and out-of-order events are in `production.timeline` and docs/events-api.md.
+
+Once a batch is posted, what other contexts act on is published as domain events
+(`OperationReported`, `DowntimeStarted`, `DowntimeEnded`): delivered after the batch commits, once
+however many times a deadlock or stock race made it start over, never for a duplicate.
 """
 
 import datetime as dt
@@ -20,6 +24,7 @@ from django.utils import timezone
 
 from andon.catalog.models import Item
 from andon.core.errors import DomainError
+from andon.core.events import DomainEvent, publish
 from andon.inventory import services as inventory
 from andon.inventory.models import StockMove
 from andon.people.models import Worker
@@ -40,6 +45,7 @@ from andon.production.batch import (
     short_of_stock,
     store_state,
 )
+from andon.production.domain_events import DowntimeEnded, DowntimeStarted, OperationReported
 from andon.production.models import (
     OPEN_STATUSES,
     ProductionEvent,
@@ -355,10 +361,55 @@ def _deadlocked(exc: OperationalError) -> bool:
     return getattr(exc.__cause__, "sqlstate", None) == "40P01"
 
 
+def domain_event_of(
+    event: ProductionEvent, work_order: str, work_center: str
+) -> DomainEvent | None:
+    """The domain event an accepted shop-floor event tells other contexts, if any."""
+    operation = event.operation.sequence if event.operation is not None else None
+    if event.kind == Kind.REPORT and event.operation is not None:
+        return OperationReported(
+            event_id=event.pk,
+            at=event.at,
+            work_order=work_order,
+            operation=event.operation.sequence,
+            work_center=work_center,
+            good=event.quantity,
+            scrap=event.scrap_quantity,
+            rework=event.rework_quantity,
+            reason=event.reason,
+            worker=event.worker.code if event.worker is not None else "",
+        )
+    if event.kind == Kind.DOWNTIME_START:
+        return DowntimeStarted(
+            event_id=event.pk,
+            at=event.at,
+            work_center=work_center,
+            reason=event.reason,
+            downtime_class=event.downtime_class,
+            work_order=work_order,
+            operation=operation,
+        )
+    if event.kind == Kind.DOWNTIME_END:
+        return DowntimeEnded(
+            event_id=event.pk,
+            at=event.at,
+            work_center=work_center,
+            reason=event.reason,
+            downtime_class=event.downtime_class,
+            work_order=work_order,
+            operation=operation,
+        )
+    return None
+
+
 def _post(
     user: Any, batch: list[EventInput], order: list[int], locking: bool
-) -> dict[int, EventResult]:
-    """One attempt: read, decide each event in timestamp order, write; inside a transaction."""
+) -> tuple[dict[int, EventResult], list[DomainEvent]]:
+    """One attempt: read, decide each event in timestamp order, write; inside a transaction.
+
+    Returns each event's result by its position in `batch`, and the domain events to publish
+    for the accepted ones, in the order they were applied.
+    """
     ids = {c for c in ((e.client_id or "").strip() for e in batch) if c}
     recorded = dict(
         ProductionEvent.objects.filter(client_id__in=ids).values_list("client_id", "pk")
@@ -382,6 +433,7 @@ def _post(
     state.read_progress(set(earliest), earliest)
     results: dict[int, EventResult] = {}
     pending: dict[int, int] = {}  # batch position -> index among new events
+    accepted: list[tuple[int, ProductionEvent]] = []  # in the order applied
     for position in order:
         data = batch[position]
         client_id = (data.client_id or "").strip()
@@ -398,9 +450,11 @@ def _post(
         if isinstance(outcome, ProductionEvent):
             recorded[client_id] = outcome.pk
             results[position] = EventResult(client_id, "accepted", event_id=outcome.pk)
+            accepted.append((position, outcome))
         else:
             recorded[client_id] = -1  # a second copy in this batch is a duplicate of this one
             pending[position] = outcome
+            accepted.append((position, state.events[outcome]))
     state.flush()
     for position, index in pending.items():
         pk = state.events[index].pk
@@ -415,7 +469,13 @@ def _post(
             results[position] = EventResult(
                 result.client_id, "duplicate", "duplicate", "Already recorded.", first.event_id
             )
-    return results
+    happened = []
+    for position, event in accepted:
+        center = state.centers.get(event.work_center_id) or event.work_center
+        fact = domain_event_of(event, batch[position].work_order, center.code)
+        if fact is not None:
+            happened.append(fact)
+    return results, happened
 
 
 def record_batch(user: Any, batch: list[EventInput]) -> list[EventResult]:
@@ -427,6 +487,9 @@ def record_batch(user: Any, batch: list[EventInput]) -> list[EventResult]:
     nothing of it was written and it is applied again; the second time the id answers
     `duplicate`. Stock is read without locks first and checked when written; if another
     batch moved it too far meanwhile (`StockRace`), the batch is posted again under locks.
+
+    The domain events of the accepted events are published once the attempt that wrote them
+    has succeeded, so an attempt thrown away tells nobody anything.
     """
 
     def when(i: int) -> dt.datetime:
@@ -439,7 +502,9 @@ def record_batch(user: Any, batch: list[EventInput]) -> list[EventResult]:
     for attempt in range(1, DEADLOCK_RETRIES + 1):
         try:
             with transaction.atomic():
-                results = _post(user, batch, order, locking)
+                results, happened = _post(user, batch, order, locking)
+            for fact in happened:
+                publish(fact)
             return [results[i] for i in range(len(batch))]
         except StockRace:
             locking = True

@@ -9,6 +9,10 @@ issues and finished-goods receipts in `production.materials`, lot tracing in
 
 Release needs a routing and the material, or says what is short; completion needs reported good
 output; cancelling refuses while material issued to the order has not been returned.
+
+Each change publishes its `production.domain_events` event in its transaction, so the contexts
+that plan around orders (scheduling) hear of it once it commits, whichever page, API call or job
+made it, without this module knowing them.
 """
 
 import datetime as dt
@@ -25,10 +29,20 @@ from andon.catalog.models import BomLine, Item, Operation
 from andon.core import audit
 from andon.core import services as core
 from andon.core.errors import Conflict, Problem, ValidationFailed
+from andon.core.events import publish
 from andon.inventory.models import StockBalance
 from andon.inventory.services import check_quantity, fmt
 from andon.orders.models import SalesOrderLine
 from andon.plant.models import Location
+from andon.production.domain_events import (
+    WorkOrderAmended,
+    WorkOrderCancelled,
+    WorkOrderClosed,
+    WorkOrderCompleted,
+    WorkOrderCreated,
+    WorkOrderReleased,
+    WorkOrderUnreleased,
+)
 from andon.production.models import (
     OPEN_STATUSES,
     WorkOrder,
@@ -82,6 +96,23 @@ def _refuse_status(order: WorkOrder, allowed: set[str], verb: str) -> None:
             f"it cannot be {verb}.",
             code="invalid_transition",
         )
+
+
+def _amended(
+    order: WorkOrder, quantity: Decimal, due_date: dt.date, at: dt.datetime | None = None
+) -> None:
+    """Publish what changed of the order's quantity and due date since (`quantity`, `due_date`)."""
+    if order.quantity == quantity and order.due_date == due_date:
+        return
+    publish(
+        WorkOrderAmended(
+            order.pk,
+            order.number,
+            at or timezone.now(),
+            quantity=(quantity, order.quantity) if order.quantity != quantity else None,
+            due_date=(due_date, order.due_date) if order.due_date != due_date else None,
+        )
+    )
 
 
 def _has_progress(order: WorkOrder) -> bool:
@@ -226,6 +257,11 @@ def create_work_order(
     )
     _copy_routing(order)
     _copy_bill(order)
+    publish(
+        WorkOrderCreated(
+            order.pk, order.number, timezone.now(), item.sku, order.quantity, order.due_date
+        )
+    )
     return order
 
 
@@ -313,10 +349,12 @@ def release(user: Any, order: WorkOrder, *, allow_shortage: bool = False) -> Wor
             problems,
             code="material_short",
         )
-    order = core.update(user, order, {"status": Status.RELEASED, "released_at": timezone.now()})
+    now = timezone.now()
+    order = core.update(user, order, {"status": Status.RELEASED, "released_at": now})
     if problems:
         audit.record(user, "update", order, {"released_short": [p.message for p in problems]})
     reserve(order)
+    publish(WorkOrderReleased(order.pk, order.number, now, short=bool(problems)))
     return order
 
 
@@ -329,6 +367,7 @@ def unrelease(user: Any, order: WorkOrder) -> WorkOrder:
         raise Conflict(f"{order} already has shop-floor activity.", code="has_progress")
     order = core.update(user, order, {"status": Status.PLANNED, "released_at": None})
     reserve(order)
+    publish(WorkOrderUnreleased(order.pk, order.number, timezone.now()))
     return order
 
 
@@ -345,8 +384,10 @@ def complete(user: Any, order: WorkOrder) -> WorkOrder:
             f"{order} has no good quantity reported on its last operation.",
             code="nothing_reported",
         )
-    order = core.update(user, order, {"status": Status.COMPLETED, "completed_at": timezone.now()})
+    now = timezone.now()
+    order = core.update(user, order, {"status": Status.COMPLETED, "completed_at": now})
     reserve(order)
+    publish(WorkOrderCompleted(order.pk, order.number, now, order.good_quantity))
     return order
 
 
@@ -355,7 +396,9 @@ def close(user: Any, order: WorkOrder) -> WorkOrder:
     """Close a completed order for good: no more reporting, costs can be settled."""
     order = locked(order)
     _refuse_status(order, {Status.COMPLETED}, "closed")
-    return core.update(user, order, {"status": Status.CLOSED})
+    order = core.update(user, order, {"status": Status.CLOSED})
+    publish(WorkOrderClosed(order.pk, order.number, timezone.now()))
+    return order
 
 
 @transaction.atomic
@@ -375,6 +418,7 @@ def cancel(user: Any, order: WorkOrder, *, reason: str = "") -> WorkOrder:
     notes = f"{order.notes}\nCancelled: {reason}".strip() if reason else order.notes
     order = core.update(user, order, {"status": Status.CANCELLED, "notes": notes})
     reserve(order)
+    publish(WorkOrderCancelled(order.pk, order.number, timezone.now(), reason=reason))
     return order
 
 
@@ -408,10 +452,14 @@ def split(
         notes=f"Split from {order.number}",
     )
     if order.status == Status.RELEASED:
-        new = core.update(user, new, {"status": Status.RELEASED, "released_at": timezone.now()})
+        now = timezone.now()
+        new = core.update(user, new, {"status": Status.RELEASED, "released_at": now})
         reserve(new)
+        publish(WorkOrderReleased(new.pk, new.number, now))
+    before = order.quantity
     core.update(user, order, {"quantity": order.quantity - qty})
     _rescale(order)
+    _amended(order, before, order.due_date)
     return new
 
 
@@ -439,6 +487,7 @@ def merge(user: Any, orders: list[WorkOrder]) -> WorkOrder:
             raise Conflict(f"{row} already has shop-floor activity.", code="has_progress")
     total = sum((r.quantity for r in rows), start=ZERO)
     due = min(r.due_date for r in rows)
+    now = timezone.now()
     for other in others:
         core.update(
             user,
@@ -446,6 +495,9 @@ def merge(user: Any, orders: list[WorkOrder]) -> WorkOrder:
             {"status": Status.CANCELLED, "notes": f"{other.notes}\nMerged into {target}".strip()},
         )
         reserve(other)
+        publish(WorkOrderCancelled(other.pk, other.number, now, merged_into=target.number))
+    quantity, due_date = target.quantity, target.due_date
     target = core.update(user, target, {"quantity": total, "due_date": due})
     _rescale(target)
+    _amended(target, quantity, due_date, now)
     return target

@@ -1,12 +1,13 @@
 """Order changes the schedule in force has not seen, and the reschedule they call for.
 
 Work orders change only through the production services (created, released, taken back,
-cancelled, split, merged, by hand, by MRP firming or by a committed promise), and each change is
-audited in its own transaction. The audit history is therefore the one record of what changed
-after a schedule was built, whichever page, API call or job made the change, and reading it
-costs the order services nothing.
+cancelled, split, merged, by hand, by MRP firming or by a committed promise), and each change
+publishes a `production.domain_events.WorkOrderChanged` event. Scheduling's handler
+(`scheduling.handlers`) notes each change that matters for the schedule as a `WorkOrderChange`,
+in a planner's words, once it has committed; `since` reads those notes for the schedule page
+and the API, whichever page, API call or job made the change.
 
-Automatic rescheduling hooks the same record: when an audited work-order change commits, a
+Automatic rescheduling hangs off the same events: when a work-order change commits, a
 reschedule is queued for the task workers. It is on by default only when runs go to
 `andon worker` processes (`django-tasks-db`); with the in-process backend the run would hold the
 planner's request for its whole time limit, so the schedule page offers "Reschedule now"
@@ -16,55 +17,79 @@ instead. `ANDON_SCHEDULE_AUTO_RESCHEDULE` forces either way.
 from __future__ import annotations
 
 import datetime as dt
-import logging
+import threading
 from dataclasses import dataclass
-from typing import Any
+from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.utils import timezone
 
-from andon.core.models import AuditEntry
-from andon.production.models import WorkOrder
-from andon.scheduling.models import ScheduleRun
+from andon.production.domain_events import (
+    WorkOrderAmended,
+    WorkOrderCancelled,
+    WorkOrderChanged,
+    WorkOrderCreated,
+    WorkOrderReleased,
+    WorkOrderUnreleased,
+)
+from andon.scheduling.models import ScheduleRun, WorkOrderChange
 
-log = logging.getLogger(__name__)
-
-WORK_ORDER = "production.workorder"
-# A status a work order enters that changes what there is to schedule: completion and closing
-# only confirm what the floor reported, and starting is reported by the floor, not the office.
-RESCHEDULE_STATUSES = {
-    WorkOrder.Status.PLANNED,
-    WorkOrder.Status.RELEASED,
-    WorkOrder.Status.CANCELLED,
-}
-# The audit rows read to describe the changes; the page shows a few, the flag needs one.
+# The notes read to describe the changes; the page shows a few, the flag needs one.
 SCAN = 200
+# What a status change says to a planner. Completion and closing only confirm what the floor
+# reported, and starting is reported by the floor, not the office: none changes what there is
+# to schedule, so none is noted.
+STATUS_WORDS: dict[type[WorkOrderChanged], str] = {
+    WorkOrderReleased: "released",
+    WorkOrderUnreleased: "planned",
+    WorkOrderCancelled: "cancelled",
+}
 
 
 @dataclass(frozen=True)
 class OrderChange:
-    """One audited change of a work order that the schedule in force does not reflect."""
+    """One change of a work order that the schedule in force does not reflect."""
 
     at: dt.datetime
     work_order: str
     what: str
 
 
-def describe(entry: AuditEntry) -> str | None:
+def _plain(value: Decimal | dt.date) -> str:
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    return value.isoformat()
+
+
+def describe(event: WorkOrderChanged) -> str | None:
     """What changed for the schedule, in a planner's words; None if nothing that matters."""
-    changes: dict[str, Any] = entry.changes or {}
-    if entry.action == AuditEntry.Action.CREATE:
+    if isinstance(event, WorkOrderCreated):
         return "new order"
-    if entry.action == AuditEntry.Action.DELETE:
-        return "deleted"
-    said = []
-    if "status" in changes and changes["status"][1] in RESCHEDULE_STATUSES:
-        said.append(str(changes["status"][1]))
-    for field, label in (("quantity", "quantity"), ("due_date", "due")):
-        if field in changes:
-            before, after = changes[field]
-            said.append(f"{label} {before} → {after}")
-    return ", ".join(said) or None
+    if type(event) in STATUS_WORDS:
+        return STATUS_WORDS[type(event)]
+    if isinstance(event, WorkOrderAmended):
+        said = [
+            f"{label} {_plain(change[0])} → {_plain(change[1])}"
+            for label, change in (("quantity", event.quantity), ("due", event.due_date))
+            if change is not None
+        ]
+        return ", ".join(said) or None
+    return None
+
+
+def note(event: WorkOrderChanged, what: str) -> WorkOrderChange:
+    """Keep a committed change for `since`, and drop the notes no schedule page reads again.
+
+    Pages read the changes after the schedule in force was built, so notes older than its run
+    are never read; a run started meanwhile is newer than the schedule in force, so pruning by
+    the schedule in force keeps what that run may yet need.
+    """
+    current = ScheduleRun.current()
+    if current is not None:
+        WorkOrderChange.objects.filter(at__lt=current.created_at).delete()
+    return WorkOrderChange.objects.create(
+        at=event.at, work_order=event.number[:40], what=what[:200]
+    )
 
 
 def since(run: ScheduleRun | None, limit: int = SCAN) -> list[OrderChange]:
@@ -76,15 +101,8 @@ def since(run: ScheduleRun | None, limit: int = SCAN) -> list[OrderChange]:
     """
     if run is None:
         return []
-    entries = AuditEntry.objects.filter(model=WORK_ORDER, at__gt=run.created_at).order_by(
-        "-at", "-id"
-    )[:limit]
-    found = []
-    for entry in entries:
-        what = describe(entry)
-        if what is not None:
-            found.append(OrderChange(entry.at, entry.object_repr, what))
-    return found
+    rows = WorkOrderChange.objects.filter(at__gt=run.created_at).order_by("-at", "-id")[:limit]
+    return [OrderChange(row.at, row.work_order, row.what) for row in rows]
 
 
 def automatic() -> bool:
@@ -98,34 +116,25 @@ def automatic() -> bool:
     return not isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], ImmediateBackend)
 
 
-def on_audit(sender: Any, instance: AuditEntry, created: bool, **kwargs: Any) -> None:
-    """After a work-order change commits, queue a reschedule (when automatic is on)."""
-    if not created or instance.model != WORK_ORDER or describe(instance) is None:
+class _Queued(threading.local):
+    at: dt.datetime | None = None
+
+
+_queued = _Queued()
+
+
+def reschedule_for(event: WorkOrderChanged) -> None:
+    """Queue a reschedule for a committed order change, once for all changes committed together.
+
+    Handlers run on the thread that committed, one event after another, so a reschedule this
+    thread queued after a change was made was queued after that change committed, and the run
+    reads it: a merge or MRP firming a batch of orders queues one reschedule, not one per order.
+    A change made after the last queueing needs a run of its own (`reschedule_after_order_change`
+    still queues none while a queued run has not started reading the plant).
+    """
+    if _queued.at is not None and event.at < _queued.at:
         return
-    if not automatic():
-        return
-    connection = transaction.get_connection()
-    # One reschedule per transaction however many orders it changed (a merge, MRP firming a
-    # batch). Django empties this list when the transaction ends, either way.
-    if any(
-        isinstance(item[1], _RescheduleAfterCommit) and not item[1].done
-        for item in connection.run_on_commit
-    ):
-        return
-    transaction.on_commit(_RescheduleAfterCommit())
+    from andon.scheduling.services import reschedule_after_order_change
 
-
-class _RescheduleAfterCommit:
-    """The callback run once a transaction that changed orders has committed."""
-
-    def __init__(self) -> None:
-        self.done = False
-
-    def __call__(self) -> None:
-        from andon.scheduling.services import reschedule_after_order_change
-
-        self.done = True
-        try:
-            reschedule_after_order_change()
-        except Exception:  # the order change is committed: a failed queueing must not undo its page
-            log.exception("could not queue a reschedule after an order change")
+    _queued.at = timezone.now()
+    reschedule_after_order_change()

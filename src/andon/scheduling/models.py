@@ -1,5 +1,5 @@
 """Finite-capacity schedules as the plant keeps them: versioned runs, their placed operations,
-and the machine downtime a reschedule must plan around.
+the machine downtime a reschedule must plan around, and the order changes it has not seen yet.
 
 A run writes its `ScheduledOperation` rows only in the transaction that publishes it, so a run
 that fails or is killed leaves no rows behind and the schedule in force is always the latest
@@ -145,3 +145,22 @@ class Downtime(models.Model):
 
     def __str__(self) -> str:
         return f"{self.work_center.code} down {self.start:%Y-%m-%d %H:%M}"
+
+
+class WorkOrderChange(models.Model):
+    """A work-order change, in a planner's words, that a schedule built before `at` does not show.
+
+    Written by scheduling's handler of production's work-order events (`scheduling.handlers`), so
+    the schedule page can say which orders changed since the schedule in force was built. Only
+    changes after the schedule in force are ever read; older rows are pruned as new ones come.
+    """
+
+    at = models.DateTimeField(db_index=True, help_text="When the order changed.")
+    work_order = models.CharField(max_length=40, help_text="The work order's number.")
+    what = models.CharField(max_length=200, help_text='e.g. "released", "quantity 5 → 8".')
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.work_order} {self.what}"

@@ -4,7 +4,9 @@ A run is recorded first (status running, in its own short transaction), then sol
 transaction, then published in one transaction that writes all its placed operations and makes
 it the schedule in force. A run that fails (bad data, no schedule found) or dies half-way writes
 no placed operations, so the previous schedule stays in force: that is the whole of the
-"published atomically" guarantee, and it holds whatever process runs the task.
+"published atomically" guarantee, and it holds whatever process runs the task. The publishing
+transaction also publishes `SchedulePublished`, which the contexts that follow the schedule in
+force (customer notices) hear once it has committed.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from django.utils import timezone
 
 from andon.core import audit
 from andon.core.errors import Conflict, ValidationFailed
+from andon.core.events import publish
 from andon.engines.scheduling import (
     Assignment,
     CheckerError,
@@ -34,6 +37,7 @@ from andon.engines.scheduling import (
 )
 from andon.plant.models import WorkCenter
 from andon.scheduling import changes
+from andon.scheduling.domain_events import DowntimeWindowAdded, SchedulePublished
 from andon.scheduling.inputs import Built, build_problem, schedule_origin
 from andon.scheduling.models import Downtime, ScheduledOperation, ScheduleRun
 
@@ -337,6 +341,16 @@ def _publish(run: ScheduleRun, built: Built, result: Result, began: float) -> Sc
     }
     _save(run, **fields)
     audit.record(run.created_by, "update", run, {k: str(v) for k, v in fields.items()})
+    publish(
+        SchedulePublished(
+            run_id=run.pk,
+            kind=run.kind,
+            published_at=now,
+            operations=len(rows),
+            late_orders=late,
+            moved=moved,
+        )
+    )
     return run
 
 
@@ -383,6 +397,9 @@ def work_center_down(
             created_by=user if getattr(user, "pk", None) else None,
         )
         audit.record(user, "create", downtime, audit.snapshot(downtime))
+        publish(
+            DowntimeWindowAdded(downtime.pk, work_center.code, start, end, reason=downtime.reason)
+        )
     local = timezone.localtime
     return start_run(
         user,
