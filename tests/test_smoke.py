@@ -3,13 +3,18 @@
 import pytest
 from django.urls import reverse
 
-from andon.core.navigation import SECTIONS
+from andon.core import registry
 
-PAGES = [e.url_name for s in SECTIONS for e in s.entries if not e.url_name.startswith("admin:")]
+PAGES = [
+    e.url_name
+    for s in registry.navigation()
+    for e in s.entries
+    if not e.url_name.startswith("admin:")
+]
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url_name", ["core:home", *PAGES])
+@pytest.mark.parametrize("url_name", ["overview:home", *PAGES])
 def test_page_renders_for_admin(client, admin_user, url_name):
     client.force_login(admin_user)
     response = client.get(reverse(url_name))
@@ -17,7 +22,7 @@ def test_page_renders_for_admin(client, admin_user, url_name):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url_name", ["core:home", *PAGES])
+@pytest.mark.parametrize("url_name", ["overview:home", *PAGES])
 def test_page_needs_login(client, url_name):
     response = client.get(reverse(url_name))
     assert response.status_code == 302
@@ -85,7 +90,7 @@ def test_worksheet_export_drops_control_characters():
 
 @pytest.mark.django_db
 def test_only_the_deepest_matching_menu_entry_is_active(admin_user):
-    from andon.core.navigation import menu_for
+    from andon.accounts.navigation import menu_for
 
     menu = menu_for(admin_user, "/scheduling/gantt/")
     active = [e["label"] for s in menu for e in s["entries"] if e["active"]]

@@ -94,37 +94,11 @@ def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 def _mount() -> None:
-    from andon.accounts.api import router as accounts_router
-    from andon.alerts.api import router as alerts_router
-    from andon.catalog.api import router as catalog_router
-    from andon.collaboration.api import router as collaboration_router
-    from andon.correspondence.api import router as correspondence_router
-    from andon.inventory.api import router as inventory_router
-    from andon.orders.api import router as orders_router
-    from andon.partners.api import router as partners_router
-    from andon.people.api import router as people_router
-    from andon.performance.api import router as performance_router
-    from andon.planning.api import router as planning_router
-    from andon.plant.api import router as plant_router
-    from andon.production.api import router as production_router
-    from andon.scheduling.api import router as scheduling_router
-    from andon.transfer.api import router as transfer_router
+    """Every app's router, as each registered it in its `registry.py` (INSTALLED_APPS order)."""
+    from andon.core import registry
 
-    api.add_router("/", accounts_router)
-    api.add_router("/", plant_router)
-    api.add_router("/", people_router)
-    api.add_router("/", catalog_router)
-    api.add_router("/", partners_router)
-    api.add_router("/", inventory_router)
-    api.add_router("/", orders_router)
-    api.add_router("/", transfer_router)
-    api.add_router("/", planning_router)
-    api.add_router("/", scheduling_router)
-    api.add_router("/", production_router)
-    api.add_router("/", performance_router)
-    api.add_router("/", alerts_router)
-    api.add_router("/", correspondence_router)
-    api.add_router("/", collaboration_router)
+    for router in registry.api_routers():
+        api.add_router("/", router)
 
 
 _mount()

@@ -28,7 +28,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
-    # Andon's bounded contexts, master data first (the order apps may import each other in).
+    # Andon's bounded contexts, lowest layer first: the order of the import-linter layers contract
+    # in pyproject.toml, read bottom-up: an app imports only apps listed before it. Each app's
+    # registry.py is read in this order, so it is also the order of URL includes and API routers.
     "andon.core",
     "andon.accounts",
     "andon.plant",
@@ -37,15 +39,16 @@ INSTALLED_APPS = [
     "andon.partners",
     "andon.inventory",
     "andon.orders",
+    "andon.production",
     "andon.planning",
     "andon.scheduling",
-    "andon.production",
     "andon.performance",
-    "andon.alerts",
-    "andon.correspondence",
-    "andon.collaboration",
     "andon.transfer",
+    "andon.alerts",
+    "andon.collaboration",
+    "andon.correspondence",
     "andon.demo",
+    "andon.overview",
 ]
 
 MIDDLEWARE = [
@@ -75,7 +78,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "andon.core.context_processors.navigation",
+                "andon.accounts.context_processors.navigation",
             ],
         },
     },
@@ -90,7 +93,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = ["andon.accounts.backends.RoleBackend"]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "overview:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 LANGUAGE_CODE = "en-us"

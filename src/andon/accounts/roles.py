@@ -1,11 +1,14 @@
 """Roles and what each may do.
 
 A role is a Django group with one of these names. Permissions are capabilities named
-`<area>.<verb>`; the table below is the single place that says which role holds which, so a page,
-an API call and a command all ask the same question: `can(user, "catalog.change")`.
+`<area>.<verb>`, each declared by the app it belongs to (in its `registry.py`) with the roles that
+hold it; a page, an API call and a command all ask the same question: `can(user, "catalog.change")`.
 """
 
+from collections.abc import Iterator, Mapping
 from typing import Any
+
+from andon.core import registry
 
 ADMIN = "admin"
 PLANNER = "planner"
@@ -27,28 +30,25 @@ ROLE_DESCRIPTIONS = {
     VIEWER: "Reads everything, changes nothing.",
 }
 
-# capability -> roles holding it (admin holds every capability implicitly).
-CAPABILITIES: dict[str, frozenset[str]] = {
-    "view": frozenset(ROLES),
-    "catalog.change": frozenset({PLANNER}),
-    "plant.change": frozenset({PLANNER, MAINTENANCE}),
-    "people.change": frozenset({SUPERVISOR}),
-    "partners.change": frozenset({PLANNER}),
-    "orders.change": frozenset({PLANNER}),
-    "inventory.change": frozenset({PLANNER, SUPERVISOR}),
-    "transfer.import": frozenset({PLANNER}),
-    "transfer.export": frozenset({PLANNER, SUPERVISOR, QUALITY, MAINTENANCE, VIEWER}),
-    "planning.run": frozenset({PLANNER}),
-    "production.report": frozenset({SUPERVISOR, OPERATOR}),
-    "production.manage": frozenset({PLANNER, SUPERVISOR}),
-    "quality.change": frozenset({QUALITY}),
-    "maintenance.change": frozenset({MAINTENANCE}),
-    "alerts.respond": frozenset({PLANNER, SUPERVISOR, OPERATOR, QUALITY, MAINTENANCE}),
-    "alerts.manage": frozenset({PLANNER}),
-    "team.comment": frozenset({PLANNER, SUPERVISOR, OPERATOR, QUALITY, MAINTENANCE}),
-    "team.handover": frozenset({SUPERVISOR, OPERATOR, QUALITY, MAINTENANCE}),
-    "accounts.manage": frozenset(),
-}
+
+class _Capabilities(Mapping[str, frozenset[str]]):
+    """Capability -> roles holding it (admin holds every capability implicitly).
+
+    Each app declares its own capabilities in its `registry.py`; this is the merged table, read
+    when asked, so it is complete whatever imported this module first.
+    """
+
+    def __getitem__(self, name: str) -> frozenset[str]:
+        return registry.capabilities()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(registry.capabilities())
+
+    def __len__(self) -> int:
+        return len(registry.capabilities())
+
+
+CAPABILITIES: Mapping[str, frozenset[str]] = _Capabilities()
 
 
 def roles_of(user: Any) -> set[str]:

@@ -18,6 +18,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from andon.core import registry
+
 
 @dataclass(frozen=True)
 class Column:
@@ -112,8 +114,6 @@ def render_list(
     request: HttpRequest, page: ListPage, extra: dict[str, Any] | None = None
 ) -> HttpResponse:
     """Render the page; an htmx request gets only the table so typing stays fast."""
-    from andon.accounts.roles import can
-
     qs, active, query, sort = filtered(page, request.GET)
     paginator = Paginator(qs, page.per_page)
     page_obj = paginator.get_page(request.GET.get("page"))
@@ -169,7 +169,8 @@ def render_list(
         "next_url": url_with(page=page_obj.next_page_number()) if page_obj.has_next() else "",
         "create_url": (
             reverse(page.create_url_name)
-            if page.create_url_name and can(request.user, page.create_capability or "view")
+            if page.create_url_name
+            and registry.user_can(request.user, page.create_capability or "view")
             else ""
         ),
         **(extra or {}),

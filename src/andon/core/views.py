@@ -1,16 +1,9 @@
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
 
-from andon.core import dashboard
 from andon.core.listing import Column, Filter, ListPage, render_list
 from andon.core.models import AuditEntry
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    """The plant at a glance, from data that exists."""
-    return render(request, "core/home.html", dashboard.overview())
 
 
 @login_not_required

@@ -3,11 +3,12 @@ from typing import Any
 from django.http import HttpRequest
 
 from andon import __version__
+from andon.accounts.navigation import menu_for
 from andon.accounts.roles import roles_of
-from andon.core.navigation import menu_for
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
+    """The menu and the user's roles on every page (the base template shows both)."""
     if not request.user.is_authenticated:
         return {"andon_version": __version__}
     return {

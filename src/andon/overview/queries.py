@@ -1,4 +1,8 @@
-"""Figures for the home page, each computed from records that exist."""
+"""Figures for the plant overview (the home page), each computed from records that exist.
+
+The overview reads many contexts at once, which is why it is an app of its own at the top of the
+layers: no lower app may depend on it, and it may read all of them.
+"""
 
 from datetime import timedelta
 from decimal import Decimal
