@@ -30,7 +30,7 @@ from andon.engines.scheduling.checker import check, evaluate
 from andon.engines.scheduling.heuristic import best_constructive
 from andon.engines.scheduling.lns import improve
 from andon.engines.scheduling.model import Model, horizon, model_size
-from andon.engines.scheduling.problem import Problem
+from andon.engines.scheduling.problem import Problem, ProblemError
 from andon.engines.scheduling.result import Result, Schedule, Status
 
 # Above this many operations the full model gets only part of the time and our own LNS the rest.
@@ -251,7 +251,7 @@ def _run(
     on_solution: Callable[[int], None] | None = None,
 ) -> Result:
     if time_limit <= 0 or workers < 1:
-        raise ValueError("time_limit must be positive and workers at least 1")
+        raise ProblemError("time_limit must be positive and workers at least 1")
     # The time limit covers the whole pipeline; this is the only clock read here.
     began = time.perf_counter()
 
