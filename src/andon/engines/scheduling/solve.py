@@ -200,16 +200,18 @@ def _search_to_the_end(
     time_limit: float,
     seeds: list[int],
     pool: tabu.ElitePool | None,
+    max_steps: int | None = None,
 ) -> tuple[tuple[Schedule, int], int | None]:
     """The tabu search from the best schedule, a walk per seed, for the time CP-SAT's stages
-    left unused.
+    left unused (and at most `max_steps` steps a walk, for a test that must not depend on the
+    machine's speed; the pipeline gives none).
 
     On a small plain shop CP-SAT's stages end when they stall, often with a fifth of the limit
     left (ta25: 13 s of 60); the compiled search still finds better schedules there. With a
     `pool` (small shops) it goes on relinking from the earlier stages' elite schedules."""
     if time_limit < 0.1 or (bound is not None and bound >= best[1]):
         return best, bound
-    outcome = _walks(problem, best[0], time_limit, seeds, pool)
+    outcome = _walks(problem, best[0], time_limit, seeds, pool, max_steps=max_steps)
     value = evaluate(problem, outcome.schedule)
     if outcome.at_lower_bound:
         bound = max(bound or 0, value)
@@ -224,14 +226,17 @@ def _walks(
     pool: tabu.ElitePool | None,
     stop: Callable[[], bool] | None = None,
     stall_seconds: float | None = None,
+    max_steps: int | None = None,
 ) -> tabu.Outcome:
     """The tabu search, a walk per seed: relinking through `pool` when there is one (small
     shops, tabu.RELINK_UP_TO_OPERATIONS), independent walks otherwise."""
     if pool is not None:
         return tabu.search_with_relinking(
-            problem, start, time_limit, seeds, stop, stall_seconds, pool
+            problem, start, time_limit, seeds, stop, stall_seconds, pool, max_steps
         )
-    return tabu.search_in_parallel(problem, start, time_limit, seeds, stop, stall_seconds)
+    return tabu.search_in_parallel(
+        problem, start, time_limit, seeds, stop, stall_seconds, max_steps
+    )
 
 
 def _checked(problem: Problem, schedule: Schedule) -> Schedule:
