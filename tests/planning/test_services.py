@@ -93,3 +93,52 @@ def test_items_without_routing_or_supplier_are_named_in_the_log(pump_plant):
     assert run.status == PlanRun.Status.PUBLISHED
     assert "make item PUMP has no routing" in run.log
     assert "buy item MOTOR has no supplier" in run.log
+
+
+def test_unusable_master_data_is_reported_as_bad_input_naming_the_item(pump_plant):
+    from andon.catalog.models import Item
+    from andon.engines import mrp
+    from andon.planning.inputs import build_problem
+
+    Item.objects.filter(sku="MOTOR").update(lot_size_rule="fixed", lot_size=None)
+    with pytest.raises(mrp.MrpProblemError, match="MOTOR"):
+        build_problem(TODAY, TODAY + dt.timedelta(days=60))
+    run = run_plan(today=TODAY)
+    assert run.status == PlanRun.Status.FAILED
+    assert "bad input: item MOTOR" in run.log
+
+
+@pytest.mark.parametrize("bug", [RuntimeError("planner broke"), KeyError("PUMP")])
+def test_a_bug_inside_mrp_is_not_reported_as_bad_data(pump_plant, monkeypatch, bug):
+    """An error from inside the planner is the engine's fault, not the plant's: the run says
+    it failed inside, the error goes on to the log, and the plan in force stays."""
+    from andon.engines.mrp import planner
+
+    first = run_plan(today=TODAY)
+
+    def broken(self):
+        raise bug
+
+    monkeypatch.setattr(planner._Planner, "run", broken)
+    with pytest.raises(type(bug)):
+        run_plan(today=TODAY)
+    second = PlanRun.objects.order_by("-version").first()
+    assert second.status == PlanRun.Status.FAILED
+    assert "bad input" not in second.log
+    assert "internal error, nothing published" in second.log
+    assert current_run() == first
+
+
+def test_a_value_error_from_a_bug_while_reading_is_not_bad_data(pump_plant, monkeypatch):
+    """Before engines had their own error, any ValueError read as bad data, bugs included."""
+    from andon.planning import services
+
+    def broken(*args, **kwargs):
+        raise ValueError("a bug, not the plant's data")
+
+    monkeypatch.setattr(services, "build_problem", broken)
+    with pytest.raises(ValueError, match="a bug"):
+        run_plan(today=TODAY)
+    failed = PlanRun.objects.order_by("-version").first()
+    assert failed.status == PlanRun.Status.FAILED
+    assert "bad input" not in failed.log

@@ -20,7 +20,7 @@ from django.db.models.expressions import RawSQL
 
 from andon.catalog.models import BomLine, Item, Operation
 from andon.core.errors import ValidationFailed
-from andon.engines.bom import low_level_codes
+from andon.engines.bom import BomCycleError, low_level_codes
 
 HUNDRED = Decimal("100")
 SIXTY = Decimal("60")
@@ -273,7 +273,7 @@ def _levels(structure: Structure, on: date | None) -> tuple[dict[int, int], dict
     try:
         pairs = ((e.parent_id, e.component_id) for e in effective)
         levels = low_level_codes(structure.items, pairs)
-    except ValueError as exc:  # only reachable if a loop was loaded around the services
+    except BomCycleError as exc:  # only reachable if a loop was loaded around the services
         raise ValidationFailed(f"The bill of materials loops: {exc}", code="bom_cycle") from None
     children: dict[int, list[Edge]] = defaultdict(list)
     for edge in effective:

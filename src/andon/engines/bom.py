@@ -9,7 +9,13 @@ from collections import defaultdict, deque
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from typing import TypeVar
 
+from andon.engines.errors import ProblemError
+
 K = TypeVar("K", bound=Hashable)
+
+
+class BomCycleError(ProblemError):
+    """The structure has a cycle, so no item order plans every parent before its components."""
 
 
 def children_map(edges: Iterable[tuple[K, K]]) -> dict[K, list[K]]:
@@ -69,7 +75,7 @@ def low_level_codes(items: Iterable[K], edges: Iterable[tuple[K, K]]) -> dict[K,
     """The deepest level at which each item appears (0 = never a component).
 
     MRP plans an item only after every parent that can demand it, i.e. in ascending low-level
-    code. Raises ValueError naming a cycle if there is one.
+    code. Raises BomCycleError naming a cycle if there is one.
     """
     edge_list = list(edges)
     children = children_map(edge_list)
@@ -90,5 +96,5 @@ def low_level_codes(items: Iterable[K], edges: Iterable[tuple[K, K]]) -> dict[K,
                 queue.append(child)
     if seen != len(indegree):
         cycle = find_cycle(edge_list)
-        raise ValueError(f"the structure has a cycle: {' -> '.join(map(str, cycle or []))}")
+        raise BomCycleError(f"the structure has a cycle: {' -> '.join(map(str, cycle or []))}")
     return level

@@ -22,8 +22,14 @@ import bisect
 import datetime as dt
 from dataclasses import dataclass, field
 
+from andon.engines.errors import ProblemError
+
 MINUTES_PER_DAY = 24 * 60
 ONE_DAY = dt.timedelta(days=1)
+
+
+class CalendarProblemError(ProblemError):
+    """A shift, window or range the calendar cannot work with; the message names it."""
 
 
 def _minute_of_day(value: dt.time) -> int:
@@ -32,9 +38,9 @@ def _minute_of_day(value: dt.time) -> int:
 
 def _check_whole_minutes(value: dt.time, name: str) -> None:
     if value.second or value.microsecond:
-        raise ValueError(f"{name} must be a whole minute, got {value.isoformat()}")
+        raise CalendarProblemError(f"{name} must be a whole minute, got {value.isoformat()}")
     if value.tzinfo is not None:
-        raise ValueError(f"{name} must be a plant-local (naive) time")
+        raise CalendarProblemError(f"{name} must be a plant-local (naive) time")
 
 
 def _span_minutes(start: dt.time, end: dt.time) -> int:
@@ -57,15 +63,17 @@ class ShiftPattern:
         _check_whole_minutes(self.start, "start")
         _check_whole_minutes(self.end, "end")
         if self.start == self.end:
-            raise ValueError("a shift must not start and end at the same time")
+            raise CalendarProblemError("a shift must not start and end at the same time")
         if not self.weekdays:
-            raise ValueError("a shift needs at least one weekday")
+            raise CalendarProblemError("a shift needs at least one weekday")
         if not self.weekdays <= frozenset(range(1, 8)):
-            raise ValueError(f"weekdays are ISO digits 1 to 7, got {sorted(self.weekdays)}")
+            raise CalendarProblemError(
+                f"weekdays are ISO digits 1 to 7, got {sorted(self.weekdays)}"
+            )
         if self.break_minutes < 0:
-            raise ValueError("break minutes must not be negative")
+            raise CalendarProblemError("break minutes must not be negative")
         if self.break_minutes >= self.span_minutes:
-            raise ValueError("the break must be shorter than the shift")
+            raise CalendarProblemError("the break must be shorter than the shift")
 
     @property
     def span_minutes(self) -> int:
@@ -89,7 +97,9 @@ class ExtraWindow:
         _check_whole_minutes(self.start, "start")
         _check_whole_minutes(self.end, "end")
         if self.start == self.end:
-            raise ValueError("an extra working window must not start and end at the same time")
+            raise CalendarProblemError(
+                "an extra working window must not start and end at the same time"
+            )
 
 
 @dataclass(frozen=True)
@@ -103,7 +113,7 @@ class WorkingCalendar:
     def __post_init__(self) -> None:
         clash = sorted({w.day for w in self.extra_windows} & self.closed_dates)
         if clash:
-            raise ValueError(
+            raise CalendarProblemError(
                 f"{clash[0].isoformat()} is both closed and has extra working time; keep one"
             )
 
@@ -117,9 +127,9 @@ class Interval:
 
     def __post_init__(self) -> None:
         if self.start.tzinfo is not None or self.end.tzinfo is not None:
-            raise ValueError("intervals are plant-local (naive) datetimes")
+            raise CalendarProblemError("intervals are plant-local (naive) datetimes")
         if self.end <= self.start:
-            raise ValueError("an interval must end after it starts")
+            raise CalendarProblemError("an interval must end after it starts")
 
     @property
     def minutes(self) -> int:
@@ -142,7 +152,7 @@ class WorkingTime:
     def minutes_from(self, origin: dt.datetime) -> tuple[tuple[int, int], ...]:
         """The intervals as integer minutes from `origin` (before the origin gives negatives)."""
         if origin.tzinfo is not None:
-            raise ValueError("the origin is a plant-local (naive) datetime")
+            raise CalendarProblemError("the origin is a plant-local (naive) datetime")
         return tuple(
             (_minutes_between(origin, i.start), _minutes_between(origin, i.end))
             for i in self.intervals
@@ -152,13 +162,14 @@ class WorkingTime:
         """The working day `days` working days after (or before, if negative) `day`.
 
         `day` itself need not be a working day: offsetting by 0 returns the first working day on or
-        after it, by -1 the last working day before it. Raises ValueError when the answer lies
-        outside the computed range, so a caller never plans on a day it knows nothing about.
+        after it, by -1 the last working day before it. Raises CalendarProblemError when the
+        answer lies outside the computed range, so a caller never plans on a day it knows nothing
+        about.
         """
         wd = self.working_days
         index = bisect.bisect_left(wd, day) + days
         if not 0 <= index < len(wd):
-            raise ValueError(
+            raise CalendarProblemError(
                 f"{day.isoformat()} {days:+d} working days lies outside "
                 f"{self.first_day.isoformat()}..{self.last_day.isoformat()}"
             )
@@ -199,7 +210,7 @@ def working_time(calendar: WorkingCalendar, first_day: dt.date, last_day: dt.dat
     included from midnight, because the resource is really working then.
     """
     if last_day < first_day:
-        raise ValueError("the range ends before it starts")
+        raise CalendarProblemError("the range ends before it starts")
     lower = dt.datetime.combine(first_day, dt.time())
     upper = dt.datetime.combine(last_day + ONE_DAY, dt.time())
     pieces: list[tuple[dt.datetime, dt.datetime]] = []

@@ -23,7 +23,7 @@ from django.db.models import F
 
 from andon.catalog.models import BomLine, Item, Operation
 from andon.engines import mrp
-from andon.engines.calendar import working_time
+from andon.engines.calendar import CalendarProblemError, working_time
 from andon.inventory.services import on_hand_by_item
 from andon.orders.models import (
     Forecast,
@@ -41,6 +41,9 @@ from andon.production.models import WorkOrder, WorkOrderMaterial
 OPEN_PURCHASE = (PurchaseOrder.Status.SENT, PurchaseOrder.Status.CONFIRMED)
 OPEN_WORK = (WorkOrder.Status.PLANNED, WorkOrder.Status.RELEASED, WorkOrder.Status.IN_PROGRESS)
 ON_THE_FLOOR = (WorkOrder.Status.RELEASED, WorkOrder.Status.IN_PROGRESS)
+BAD_INPUT = (mrp.MrpProblemError, CalendarProblemError)
+"""What `build_problem` raises when master data is unusable: the problem errors of the engines
+it builds input for, and nothing else, so a bug is never reported as bad data."""
 
 
 def _f(value: Decimal | None) -> float:
@@ -77,8 +80,8 @@ def build_problem(
 ) -> tuple[mrp.MrpProblem, dict[str, int], Sources]:
     """The engine's input, the item id of each SKU, and the sources of each item.
 
-    With `only`, just what the time-phased record of that item needs. Raises ValueError naming
-    the item or order when master data is unusable (the engine's inputs check themselves).
+    With `only`, just what the time-phased record of that item needs. Raises one of `BAD_INPUT`
+    naming the item or order when master data is unusable (the engine's inputs check themselves).
     """
     stock = on_hand_by_item(nettable_only=True)
     sources = Sources(only.pk if only else None)

@@ -4,8 +4,9 @@ A run is recorded first (`start_plan`, status running, 0 %), then executed by th
 task system (`tasks.plan_run`) or in the calling process (`run_plan`, for `andon plan`). It reads
 every input in bulk (`inputs`), plans with the pure engine, and writes and publishes in one
 transaction (`writer`). Progress and the log are saved on the run's row as it goes, outside that
-transaction, so a page can follow it. Bad input marks the run failed with a log naming the item;
-the plan in force stays in force.
+transaction, so a page can follow it. Bad input (the engines' problem errors, and no other
+exception) marks the run failed with a log naming the item; the plan in force stays in force. Any
+other exception is a bug: the run is marked failed as internal and the exception goes on.
 
 Firming, editing and converting planned orders live in `actions`; reading the plan (pegging
 trees, comparisons) in `queries`.
@@ -14,6 +15,7 @@ trees, comparisons) in `queries`.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 from collections.abc import Callable
 from typing import Any
@@ -26,8 +28,10 @@ from andon.catalog.models import BomLine, Item
 from andon.core import audit
 from andon.engines import mrp
 from andon.planning import writer
-from andon.planning.inputs import build_problem, planning_calendar, unready_items
+from andon.planning.inputs import BAD_INPUT, build_problem, planning_calendar, unready_items
 from andon.planning.models import CurrentPlan, PlannedOrder, PlanRun
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[[int, str], None]
 """Called with (percent, what is happening) as a run goes."""
@@ -122,10 +126,16 @@ def execute_plan(run_id: int, progress: Progress | None = None) -> PlanRun:
     track(5, "reading inputs")
     try:
         problem, sku_id, sources = build_problem(run.plan_date, run.horizon_end)
-    except ValueError as exc:
+        track(30, f"planning {len(problem.items):,} items")
+        result = mrp.plan(problem)
+    except BAD_INPUT as exc:
         return _fail(run, track, f"bad input: {exc}")
-    track(30, f"planning {len(problem.items):,} items")
-    result = mrp.plan(problem)
+    except Exception:
+        # A bug, not bad data: the run says so rather than staying "running", and the error
+        # goes on to the log and the caller like any other.
+        log.exception("plan run %s: reading or planning failed", run.pk)
+        _fail(run, track, "internal error, nothing published (see the server log)")
+        raise
     if result.status != mrp.MrpStatus.OK:
         return _fail(run, track, "\n".join(["planning stopped:", *result.errors]))
     for warning in [*result.warnings, *unready_items(result)]:

@@ -48,9 +48,16 @@ def test_plain_shop_applies_and_others_do_not(ft3):
     assert not tabu.applies(dataclasses.replace(ft3, operations=crewed, workers=(worker,)))
 
 
+# Tests that ask the search for a better schedule give it a number of steps and a time limit it
+# never reaches: a step count is the same work on any machine, where a fraction of a second is
+# not (one such test failed on a loaded machine), and the walk ends exactly at its last step.
+STEPS = 20_000
+NO_CLOCK = 600.0
+
+
 def test_ft3_reaches_its_optimum(ft3):
     schedule, _ = start_of(ft3)
-    outcome = tabu.search(ft3, schedule, time_limit=1.0, seed=0)
+    outcome = tabu.search(ft3, schedule, time_limit=NO_CLOCK, seed=0, max_steps=STEPS)
     assert check(ft3, outcome.schedule) == []
     assert outcome.makespan == evaluate(ft3, outcome.schedule) == 11
 
@@ -148,8 +155,9 @@ def test_time_cp_sat_leaves_unused_goes_back_to_the_search(relinking):
     problem = _random_shop(15, 15, seed=4)
     schedule, value = start_of(problem)
     pool = tabu.ElitePool(problem) if relinking else None
+    # A step budget rather than 0.3 s: the same search on a loaded machine (see STEPS).
     (found, found_value), _ = _search_to_the_end(
-        problem, (schedule, value), None, 0.3, seeds=[0, 1], pool=pool
+        problem, (schedule, value), None, NO_CLOCK, seeds=[0, 1], pool=pool, max_steps=STEPS
     )
     assert check(problem, found) == []
     assert evaluate(problem, found) == found_value < value
@@ -269,11 +277,14 @@ def test_relinking_search_is_feasible_and_never_worse(monkeypatch):
         return relinked[-1]
 
     monkeypatch.setattr(tabu_kernel, "relink", recorded)
-    # Short searches, so the pool fills within the time however busy the machine.
+    # Short searches, so the pool fills within each walk's steps: steps, not 1.5 s, so the
+    # walks do as much work on a busy machine as on an idle one (see STEPS).
     monkeypatch.setattr(tabu, "CYCLE_STALL_ITERATIONS", 2_000)
     problem = _random_shop(10, 10, seed=4)
     schedule, value = start_of(problem)
-    outcome = tabu.search_with_relinking(problem, schedule, 1.5, seeds=[0, 1])
+    outcome = tabu.search_with_relinking(
+        problem, schedule, NO_CLOCK, seeds=[0, 1], max_steps=5 * STEPS
+    )
     assert check(problem, outcome.schedule) == []
     assert outcome.makespan == evaluate(problem, outcome.schedule) < value
     # The pool filled and walks started between its schedules, not on top of one.
@@ -346,13 +357,18 @@ def test_a_pool_carries_over_to_the_next_search_of_its_problem(monkeypatch):
     problem = _random_shop(10, 10, seed=4)
     schedule, _ = start_of(problem)
     pool = tabu.ElitePool(problem)
-    monkeypatch.setattr(tabu, "CYCLE_STALL_ITERATIONS", 2_000)  # fills in time on a busy machine
-    first = tabu.search_with_relinking(problem, schedule, 1.0, [0, 1], pool=pool)
+    monkeypatch.setattr(tabu, "CYCLE_STALL_ITERATIONS", 2_000)  # short searches fill the pool
+    # Steps, not 1 s: the pool fills on a busy machine too (see STEPS).
+    first = tabu.search_with_relinking(
+        problem, schedule, NO_CLOCK, [0, 1], pool=pool, max_steps=5 * STEPS
+    )
     assert pool.full()
     relinked = []
     relink = tabu_kernel.relink
     monkeypatch.setattr(tabu_kernel, "relink", lambda *a: relinked.append(relink(*a)))
-    second = tabu.search_with_relinking(problem, schedule, 0.2, [2], pool=pool)
+    second = tabu.search_with_relinking(
+        problem, schedule, NO_CLOCK, [2], pool=pool, max_steps=STEPS
+    )
     assert relinked  # straight on between the members, no filling again
     assert second.makespan <= first.makespan
 

@@ -7,13 +7,22 @@ lead time. Formulas, meanings and worked examples: docs/kpis.md.
 
 from andon.engines.kpi.delivery import DeliveryKpi, DeliveryTable, Orders, delivery
 from andon.engines.kpi.engine import compute
-from andon.engines.kpi.formulas import Kpi, KpiResult, KpiTable, KpiValue, Reason, Status
+from andon.engines.kpi.formulas import (
+    Kpi,
+    KpiResult,
+    KpiStatus,
+    KpiTable,
+    KpiValue,
+    Reason,
+    Status,
+)
 from andon.engines.kpi.model import (
     NONE,
     Attendance,
     Dimension,
     ElementKind,
     KpiData,
+    KpiProblemError,
     Period,
     PlannedBusyTime,
     PlannedRunTimes,
@@ -30,7 +39,9 @@ __all__ = [
     "ElementKind",
     "Kpi",
     "KpiData",
+    "KpiProblemError",
     "KpiResult",
+    "KpiStatus",
     "KpiTable",
     "KpiValue",
     "Orders",

@@ -14,11 +14,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from andon.engines.kpi.buckets import bucket_of, bucket_start
+from andon.engines.kpi.formulas import Status
 from andon.engines.kpi.model import (
     NONE,
     Dimension,
     FloatArray,
     IntArray,
+    KpiProblemError,
     Period,
     _check_index,
     _first,
@@ -60,13 +62,13 @@ class Orders:
         _check_index(item, "item", allow_none=True)
         _check_index(self.work_center, "work_center", allow_none=True)
         if np.any(self.planned_end < self.planned_start):
-            raise ValueError(
+            raise KpiProblemError(
                 f"order {_first(self.planned_end < self.planned_start)}: planned end before start"
             )
         finished = self.actual_end != NONE
         wrong = finished & ((self.actual_start == NONE) | (self.actual_end < self.actual_start))
         if np.any(wrong):
-            raise ValueError(
+            raise KpiProblemError(
                 f"order {_first(wrong)}: finished without starting, or before it started"
             )
 
@@ -87,8 +89,13 @@ class DeliveryKpi(enum.Enum):
 
 @dataclass(frozen=True, eq=False)
 class DeliveryTable:
-    """Per group and bucket: `completed` and `wip` counts, and each KPI (NaN = undefined)."""
+    """Per group and bucket: `completed` and `wip` counts, and each KPI (NaN = undefined).
 
+    `status` is EMPTY when no order was completed at all: every ratio and the lead time are then
+    undefined (never a 0 %), though WIP may still be counted; OK otherwise.
+    """
+
+    status: Status
     dimensions: tuple[Dimension, ...]
     period: Period
     keys: dict[Dimension, IntArray]
@@ -122,9 +129,9 @@ def delivery(
     within `quantity_tolerance` (a fraction: 0.05 is 5 %).
     """
     if not set(group_by) <= {Dimension.ITEM, Dimension.WORK_CENTER}:
-        raise ValueError("delivery KPIs group by item and work center only")
+        raise KpiProblemError("delivery KPIs group by item and work center only")
     if min(start_tolerance_seconds, end_tolerance_seconds, quantity_tolerance) < 0:
-        raise ValueError("tolerances must not be negative")
+        raise KpiProblemError("tolerances must not be negative")
     o = orders
     columns = {Dimension.ITEM: o.item, Dimension.WORK_CENTER: o.work_center}
     sizes = [int(columns[d].max(initial=-1)) + 2 for d in group_by]
@@ -179,6 +186,7 @@ def delivery(
         rest, value = np.divmod(rest, size_)
         keys[dimension] = value - 1
     return DeliveryTable(
+        status=Status.OK if done.any() else Status.EMPTY,
         dimensions=tuple(group_by),
         period=period,
         keys={d: keys[d] for d in group_by},

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from andon.engines.kpi.formulas import KpiResult, KpiTable, Status, compute_kpis
-from andon.engines.kpi.model import Dimension, KpiData, Period
+from andon.engines.kpi.model import Dimension, KpiData, KpiProblemError, Period
 from andon.engines.kpi.totals import totals
 
 
@@ -19,9 +19,9 @@ def compute(
     and months start at local midnight. Deterministic: the same data gives the same table.
     """
     if len(set(group_by)) != len(group_by):
-        raise ValueError("group by each dimension at most once")
+        raise KpiProblemError("group by each dimension at most once")
     if abs(utc_offset_seconds) > 18 * 3600:
-        raise ValueError("a UTC offset lies within 18 hours")
+        raise KpiProblemError("a UTC offset lies within 18 hours")
     sums = totals(data, tuple(group_by), period, utc_offset_seconds)
     values, reasons = compute_kpis(sums)
     table = KpiTable(

@@ -193,6 +193,10 @@ class Status(enum.Enum):
     EMPTY = "empty"
 
 
+KpiStatus = Status
+"""The KPI engine's status under the name the other engines' statuses follow (`MrpStatus`)."""
+
+
 @dataclass(frozen=True, eq=False)
 class KpiTable:
     """KPIs per row, a row being one group (the `dimensions`' values) in one time bucket.

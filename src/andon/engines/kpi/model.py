@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from andon.engines.errors import ProblemError
+
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 
@@ -67,23 +69,27 @@ class Period(enum.Enum):
     MONTH = "month"
 
 
+class KpiProblemError(ProblemError):
+    """KPI input that cannot be computed from: the message names the column and row at fault."""
+
+
 def _ints(values: object, name: str, size: int | None) -> IntArray:
     array = np.ascontiguousarray(values, dtype=np.int64)
     if array.ndim != 1:
-        raise ValueError(f"{name} must be one-dimensional")
+        raise KpiProblemError(f"{name} must be one-dimensional")
     if size is not None and array.shape[0] != size:
-        raise ValueError(f"{name} has {array.shape[0]} rows, expected {size}")
+        raise KpiProblemError(f"{name} has {array.shape[0]} rows, expected {size}")
     return array
 
 
 def _floats(values: object, name: str, size: int) -> FloatArray:
     array = np.ascontiguousarray(values, dtype=np.float64)
     if array.ndim != 1 or array.shape[0] != size:
-        raise ValueError(f"{name} has shape {array.shape}, expected ({size},)")
+        raise KpiProblemError(f"{name} has shape {array.shape}, expected ({size},)")
     if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} row {_first(~np.isfinite(array))}: not a finite number")
+        raise KpiProblemError(f"{name} row {_first(~np.isfinite(array))}: not a finite number")
     if np.any(array < 0):
-        raise ValueError(f"{name} row {_first(array < 0)}: must not be negative")
+        raise KpiProblemError(f"{name} row {_first(array < 0)}: must not be negative")
     return array
 
 
@@ -94,12 +100,12 @@ def _first(mask: npt.NDArray[np.bool_]) -> int:
 def _check_index(array: IntArray, name: str, allow_none: bool) -> None:
     low = NONE if allow_none else 0
     if array.size and array.min() < low:
-        raise ValueError(f"{name} row {_first(array < low)}: invalid index {array.min()}")
+        raise KpiProblemError(f"{name} row {_first(array < low)}: invalid index {array.min()}")
 
 
 def _check_span(start: IntArray, end: IntArray, what: str) -> None:
     if np.any(end < start):
-        raise ValueError(f"{what} {_first(end < start)}: ends before it starts")
+        raise KpiProblemError(f"{what} {_first(end < start)}: ends before it starts")
 
 
 def _set(obj: object, name: str, value: object) -> None:
@@ -154,25 +160,31 @@ class TimeElements:
             _check_index(getattr(self, name), name, allow_none=True)
         kinds = self.kind
         if n and (kinds.min() < 0 or kinds.max() >= len(ElementKind)):
-            raise ValueError(
+            raise KpiProblemError(
                 f"element {_first((kinds < 0) | (kinds >= len(ElementKind)))}: unknown kind"
             )
         _check_span(self.start, self.end, "element")
-        pq, gq, sq, rq = self.produced, self.good, self.scrap, self.rework
-        assert pq is not None
-        assert gq is not None
-        assert sq is not None
-        assert rq is not None
+        # Filled in above (None became zeros), so each column is an array here.
+        quantities: list[FloatArray] = [
+            getattr(self, name) for name in ("produced", "good", "scrap", "rework")
+        ]
+        pq, gq, sq, rq = quantities
         carries = (pq > 0) | (gq > 0) | (sq > 0) | (rq > 0)
         wrong = carries & (kinds != ElementKind.PRODUCTION)
         if np.any(wrong):
-            raise ValueError(f"element {_first(wrong)}: only production elements carry quantities")
+            raise KpiProblemError(
+                f"element {_first(wrong)}: only production elements carry quantities"
+            )
         over = gq + sq > pq * (1 + QUANTITY_TOLERANCE) + QUANTITY_TOLERANCE
         if np.any(over):
-            raise ValueError(f"element {_first(over)}: good + scrap exceed the produced quantity")
+            raise KpiProblemError(
+                f"element {_first(over)}: good + scrap exceed the produced quantity"
+            )
         over = sq + rq > pq * (1 + QUANTITY_TOLERANCE) + QUANTITY_TOLERANCE
         if np.any(over):
-            raise ValueError(f"element {_first(over)}: scrap + rework exceed the produced quantity")
+            raise KpiProblemError(
+                f"element {_first(over)}: scrap + rework exceed the produced quantity"
+            )
 
     def __len__(self) -> int:
         return int(self.work_center.shape[0])
@@ -249,7 +261,7 @@ class PlannedRunTimes:
         _check_index(self.work_center, "work_center", allow_none=False)
         keys = item * (int(self.work_center.max(initial=0)) + 1) + self.work_center
         if np.unique(keys).shape[0] != n:
-            raise ValueError("a PRU is given twice for the same item and work center")
+            raise KpiProblemError("a PRU is given twice for the same item and work center")
 
 
 @dataclass(frozen=True, eq=False)
@@ -275,7 +287,7 @@ class KpiData:
         _set(self, "line_of_work_center", lines)
         _check_index(lines, "line_of_work_center", allow_none=True)
         if self.small_stop_seconds < 0:
-            raise ValueError("small_stop_seconds must not be negative")
+            raise KpiProblemError("small_stop_seconds must not be negative")
 
     @property
     def work_centers(self) -> int:

@@ -1,7 +1,9 @@
 """Material requirements planning: what to make and buy, how much and when, and for whom.
 
-`plan(MrpProblem) -> MrpResult` is the one entry point. `item_record` gives the time-phased record
-of one item on request and `top_level_pegging` traces an order up to the customer demand it serves.
+`plan(MrpProblem) -> MrpResult` is the one entry point; bad input raises `MrpProblemError` where it
+is built, and what only the whole problem shows comes back as an ERROR result listing every fault.
+`item_record` gives the time-phased record of one item on request and `top_level_pegging` traces
+an order up to the customer demand it serves.
 """
 
 from andon.engines.mrp.model import (
@@ -13,6 +15,7 @@ from andon.engines.mrp.model import (
     Item,
     LotSizeRule,
     MrpProblem,
+    MrpProblemError,
     PlanningCalendar,
     Procurement,
     ReceiptKind,
@@ -44,6 +47,7 @@ __all__ = [
     "LotSizeRule",
     "MrpException",
     "MrpProblem",
+    "MrpProblemError",
     "MrpResult",
     "MrpStatus",
     "OrderTable",

@@ -18,8 +18,18 @@ import math
 from dataclasses import dataclass
 from enum import StrEnum
 
+from andon.engines.errors import ProblemError
+
 EPSILON = 1e-6
 """Quantities closer than this are equal: far below the 4 decimals that storage keeps."""
+
+
+class MrpProblemError(ProblemError):
+    """An MRP input that cannot be planned from: the message names the item or order at fault.
+
+    Raised where the input is built (each dataclass checks itself) and by `item_record`; the
+    checks that need the whole problem are reported by `plan()` in an ERROR result instead.
+    """
 
 
 class Procurement(StrEnum):
@@ -38,7 +48,7 @@ class LotSizeRule(StrEnum):
 def _non_negative(owner: str, **values: float) -> None:
     for name, value in values.items():
         if not math.isfinite(value) or value < 0:
-            raise ValueError(f"{owner}: {name} must be a finite number >= 0, got {value}")
+            raise MrpProblemError(f"{owner}: {name} must be a finite number >= 0, got {value}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,11 +80,13 @@ class Item:
     def __post_init__(self) -> None:
         who = f"item {self.id}"
         if not self.id:
-            raise ValueError("an item needs an id")
+            raise MrpProblemError("an item needs an id")
         if self.lead_time_days < 0:
-            raise ValueError(f"{who}: lead time must not be negative, got {self.lead_time_days}")
+            raise MrpProblemError(
+                f"{who}: lead time must not be negative, got {self.lead_time_days}"
+            )
         if self.supplier_lead_time_days is not None and self.supplier_lead_time_days < 0:
-            raise ValueError(f"{who}: supplier lead time must not be negative")
+            raise MrpProblemError(f"{who}: supplier lead time must not be negative")
         _non_negative(
             who,
             min_qty=self.min_qty,
@@ -87,21 +99,21 @@ class Item:
         )
         rule = self.lot_size_rule
         if rule in (LotSizeRule.FIXED, LotSizeRule.PERIOD) and not (self.lot_size or 0) > 0:
-            raise ValueError(f"{who}: the {rule.value} lot-size rule needs a lot size > 0")
+            raise MrpProblemError(f"{who}: the {rule.value} lot-size rule needs a lot size > 0")
         if rule == LotSizeRule.PERIOD and self.lot_size != int(self.lot_size or 0):
-            raise ValueError(f"{who}: the period rule's lot size is a whole number of days")
+            raise MrpProblemError(f"{who}: the period rule's lot size is a whole number of days")
         if rule == LotSizeRule.MIN_MAX:
-            if not (self.max_qty or 0) > 0:
-                raise ValueError(f"{who}: the min_max lot-size rule needs a maximum > 0")
-            assert self.max_qty is not None
-            if self.max_qty < self.min_qty:
-                raise ValueError(f"{who}: the maximum {self.max_qty} is below the minimum")
-            if self.multiple and self.max_qty < self.multiple:
-                raise ValueError(f"{who}: the maximum is below one order multiple")
+            maximum = self.max_qty or 0.0
+            if not maximum > 0:
+                raise MrpProblemError(f"{who}: the min_max lot-size rule needs a maximum > 0")
+            if maximum < self.min_qty:
+                raise MrpProblemError(f"{who}: the maximum {self.max_qty} is below the minimum")
+            if self.multiple and maximum < self.multiple:
+                raise MrpProblemError(f"{who}: the maximum is below one order multiple")
         if rule == LotSizeRule.EOQ and not (
             self.order_cost > 0 and self.standard_cost > 0 and self.holding_rate_percent > 0
         ):
-            raise ValueError(
+            raise MrpProblemError(
                 f"{who}: the eoq lot-size rule needs an order cost, a standard cost "
                 "and a holding rate > 0"
             )
@@ -132,13 +144,13 @@ class BomLine:
     def __post_init__(self) -> None:
         who = f"BOM line {self.parent} <- {self.component}"
         if self.parent == self.component:
-            raise ValueError(f"{who}: an item cannot be its own component")
+            raise MrpProblemError(f"{who}: an item cannot be its own component")
         if not (math.isfinite(self.quantity) and self.quantity > 0):
-            raise ValueError(f"{who}: quantity must be > 0, got {self.quantity}")
+            raise MrpProblemError(f"{who}: quantity must be > 0, got {self.quantity}")
         if not 0 <= self.scrap_percent < 100:
-            raise ValueError(f"{who}: scrap must be in [0, 100), got {self.scrap_percent}")
+            raise MrpProblemError(f"{who}: scrap must be in [0, 100), got {self.scrap_percent}")
         if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
-            raise ValueError(f"{who}: valid_to is before valid_from")
+            raise MrpProblemError(f"{who}: valid_to is before valid_from")
 
     @property
     def gross_factor(self) -> float:
@@ -158,7 +170,7 @@ class SalesDemand:
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.quantity) and self.quantity > 0):
-            raise ValueError(f"sales order {self.id}: quantity must be > 0")
+            raise MrpProblemError(f"sales order {self.id}: quantity must be > 0")
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +184,7 @@ class Forecast:
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.quantity) and self.quantity > 0):
-            raise ValueError(f"forecast {self.id}: quantity must be > 0")
+            raise MrpProblemError(f"forecast {self.id}: quantity must be > 0")
 
 
 class ReceiptKind(StrEnum):
@@ -197,7 +209,7 @@ class ScheduledReceipt:
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.quantity) and self.quantity > 0):
-            raise ValueError(f"scheduled receipt {self.id}: quantity must be > 0")
+            raise MrpProblemError(f"scheduled receipt {self.id}: quantity must be > 0")
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,9 +224,9 @@ class FirmPlannedOrder:
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.quantity) and self.quantity > 0):
-            raise ValueError(f"firm planned order {self.id}: quantity must be > 0")
+            raise MrpProblemError(f"firm planned order {self.id}: quantity must be > 0")
         if self.due < self.release:
-            raise ValueError(f"firm planned order {self.id}: due before its release")
+            raise MrpProblemError(f"firm planned order {self.id}: due before its release")
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,7 +244,7 @@ class Allocation:
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.quantity) and self.quantity > 0):
-            raise ValueError(f"allocation {self.id}: quantity must be > 0")
+            raise MrpProblemError(f"allocation {self.id}: quantity must be > 0")
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,13 +262,13 @@ class PlanningCalendar:
     def __post_init__(self) -> None:
         days = self.working_days
         if self.last_day < self.first_day:
-            raise ValueError("the calendar ends before it starts")
+            raise MrpProblemError("the calendar ends before it starts")
         if not days:
-            raise ValueError("the calendar has no working day")
+            raise MrpProblemError("the calendar has no working day")
         if days[0] < self.first_day or days[-1] > self.last_day:
-            raise ValueError("a working day lies outside the calendar's range")
+            raise MrpProblemError("a working day lies outside the calendar's range")
         if any(b <= a for a, b in itertools.pairwise(days)):
-            raise ValueError("working days must be sorted and unique")
+            raise MrpProblemError("working days must be sorted and unique")
 
     @classmethod
     def weekdays(
@@ -331,15 +343,15 @@ class MrpProblem:
 
     def __post_init__(self) -> None:
         if self.horizon_end < self.today:
-            raise ValueError("the planning horizon ends before today")
+            raise MrpProblemError("the planning horizon ends before today")
         cal = self.calendar
         if not cal.first_day <= self.today <= self.horizon_end <= cal.last_day:
-            raise ValueError(
+            raise MrpProblemError(
                 f"the calendar ({cal.first_day}..{cal.last_day}) must cover today "
                 f"({self.today}) through the horizon end ({self.horizon_end})"
             )
         if cal.index_on_or_after(self.today) >= len(cal.working_days):
-            raise ValueError("the calendar has no working day from today on")
+            raise MrpProblemError("the calendar has no working day from today on")
         for name in (
             "forecast_days_before",
             "forecast_days_after",
@@ -347,4 +359,4 @@ class MrpProblem:
             "defer_tolerance_days",
         ):
             if getattr(self, name) < 0:
-                raise ValueError(f"{name} must not be negative")
+                raise MrpProblemError(f"{name} must not be negative")

@@ -23,7 +23,7 @@ from collections import defaultdict
 from itertools import compress
 from operator import itemgetter
 
-from andon.engines.bom import low_level_codes
+from andon.engines.bom import BomCycleError, low_level_codes
 from andon.engines.mrp.checks import check_problem
 from andon.engines.mrp.forecast import consume_forecasts
 from andon.engines.mrp.lot_sizing import DAYS_PER_YEAR, LotSizer
@@ -71,8 +71,8 @@ def _plan(problem: MrpProblem) -> MrpResult:
         codes = low_level_codes(
             (i.id for i in problem.items), ((b.parent, b.component) for b in problem.bom_lines)
         )
-    except ValueError as exc:
-        return error_result([str(exc)], warnings)
+    except BomCycleError as exc:
+        return error_result(list(exc.problems), warnings)
     return _Planner(problem, codes, warnings).run()
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from andon.engines.mrp.forecast import consume_forecasts
-from andon.engines.mrp.model import BomLine, MrpProblem
+from andon.engines.mrp.model import BomLine, MrpProblem, MrpProblemError
 from andon.engines.mrp.result import MrpResult
 
 
@@ -43,7 +43,7 @@ def item_record(problem: MrpProblem, result: MrpResult, item_id: str) -> TimePha
     """The record of `item_id` under `result`, which must be the plan of `problem`."""
     item = next((i for i in problem.items if i.id == item_id), None)
     if item is None:
-        raise ValueError(f"unknown item {item_id}")
+        raise MrpProblemError(f"unknown item {item_id}")
     cal = problem.calendar
     today = cal.index_on_or_after(problem.today)
     horizon = cal.index_on_or_before(problem.horizon_end)

@@ -17,6 +17,7 @@ from andon.engines.scheduling.problem import (
     ProblemError,
     Qualification,
     Resource,
+    SchedulingProblemError,
     SetupTime,
     Worker,
 )
@@ -38,6 +39,7 @@ __all__ = [
     "Resource",
     "Result",
     "Schedule",
+    "SchedulingProblemError",
     "SetupTime",
     "Status",
     "Violation",

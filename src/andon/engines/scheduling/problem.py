@@ -15,11 +15,17 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from andon.engines import errors
+
 Window = tuple[int, int]
 
 
-class ProblemError(ValueError):
+class ProblemError(errors.ProblemError):
     """The problem cannot have a schedule; the message names the operation(s) at fault."""
+
+
+SchedulingProblemError = ProblemError
+"""The scheduling engine's problem error under the name the other engines' errors follow."""
 
 
 def _check_windows(windows: Sequence[Window] | None, owner: str) -> None:

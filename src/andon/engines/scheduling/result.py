@@ -6,6 +6,8 @@ import enum
 from dataclasses import dataclass
 from functools import cached_property
 
+from andon.engines.scheduling.problem import ProblemError
+
 
 class Status(enum.Enum):
     """How much the caller can trust the schedule.
@@ -34,7 +36,7 @@ class Assignment:
 
     def __post_init__(self) -> None:
         if self.end < self.start:
-            raise ValueError(f"operation {self.operation}: ends before it starts")
+            raise ProblemError(f"operation {self.operation}: ends before it starts")
 
 
 @dataclass(frozen=True)

@@ -13,14 +13,17 @@ the full model gets the dispatching rules and then a destroy-and-repair search w
 builder (`reorder`). The time limit covers the whole pipeline. Every schedule that leaves this
 module has passed the independent checker; a schedule that does not is a bug and raises,
 rather than reaching the shop floor.
+
+The pipeline is the table `STRATEGIES`: each strategy says whether it applies to the run as it
+stands and takes one step on the run's state (`_Run`); the stages themselves are in `stages.py`
+(docs/adr/0010-engine-errors-and-strategy-table.md).
 """
 
 from __future__ import annotations
 
-import threading
 import time
-from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from ortools.sat.python import cp_model
@@ -30,8 +33,19 @@ from andon.engines.scheduling.checker import check, evaluate
 from andon.engines.scheduling.heuristic import best_constructive
 from andon.engines.scheduling.lns import improve
 from andon.engines.scheduling.model import Model, horizon, model_size
-from andon.engines.scheduling.problem import Problem
+from andon.engines.scheduling.problem import Problem, ProblemError
 from andon.engines.scheduling.result import Result, Schedule, Status
+from andon.engines.scheduling.stages import (
+    CheckerError,
+    Deadline,
+    checked,
+    fresh_looks,
+    solve_until_stalled,
+    walks,
+)
+from andon.engines.scheduling.stages import search_to_the_end as _search_to_the_end
+
+__all__ = ["CheckerError", "reschedule", "solve"]
 
 # Above this many operations the full model gets only part of the time and our own LNS the rest.
 # Measured on Taillard 30x20 to 100x20 (docs/benchmarks.md): up to 2,000 operations, CP-SAT's own
@@ -75,170 +89,337 @@ FULL_MODEL_MAX_SIZE = 60_000
 LIGHT_PRESOLVE_ABOVE_OFF_SHIFT = 1000
 
 
-class CheckerError(AssertionError):
-    """The solver returned a schedule the checker rejects: a modelling bug, never user error."""
+@dataclass
+class _Run:
+    """One solve: the problem and the caller's limits, and what each strategy leaves for the
+    next (the best schedule so far, CP-SAT's status and bound, the tabu search's outcome).
+
+    `time_limit` covers the whole pipeline; `began` is the one clock it is measured from."""
+
+    problem: Problem
+    time_limit: float
+    workers: int
+    seed: int
+    previous: Schedule | None
+    stability: int
+    on_solution: Callable[[int], None] | None
+    began: float = field(default_factory=time.perf_counter)
+    # The dispatching rules' best (then the start every later stage goes on from) and the
+    # order in which they placed the operations.
+    warm: tuple[Schedule, int] | None = None
+    placed: list[str] = field(default_factory=list)
+    # Whether a schedule is only machine sequences and makespan (`tabu.applies`), and what
+    # follows from it: when to hand over on a stall, and the elite pool of a small shop.
+    plain_shop: bool = False
+    stall: float | None = None
+    pool: tabu.ElitePool | None = None
+    # The full model's run: its solver and status, when it was started, and whether the
+    # outer LNS gets the rest of the time.
+    model: Model | None = None
+    solver: Any = None
+    status: Any = None
+    spent: float = 0.0
+    large: bool = False
+    bound: int | None = None
+    best: tuple[Schedule, int] | None = None
+    beside: tabu.Outcome | None = None
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.began
+
+    def score(self, schedule: Schedule) -> int | None:
+        """The objective of a feasible schedule, plus what it moves from `previous`."""
+        if check(self.problem, schedule):
+            return None
+        value = evaluate(self.problem, schedule)
+        if self.previous is not None and self.stability:
+            moved = self.previous.by_operation
+            value += self.stability * sum(
+                abs(a.start - moved[a.operation].start)
+                for a in schedule.assignments
+                if a.operation in moved
+            )
+        return value
+
+    def optimal(self) -> Result:
+        """The best schedule, proved optimal: its objective is its own lower bound."""
+        assert self.best is not None
+        schedule, value = self.best
+        return Result(Status.OPTIMAL, checked(self.problem, schedule), value, value)
 
 
-class _Deadline:
-    """Whether another rule still fits the time limit, judged by the longest one so far.
-
-    It is asked after each rule, so the time between two questions is one rule's work: on a
-    plant of thousands of operations a second or more, which would otherwise overrun the limit.
-    """
-
-    def __init__(self, began: float, time_limit: float) -> None:
-        self.began = began
-        self.time_limit = time_limit
-        self.last = began
-        self.longest = 0.0
-
-    def passing(self) -> bool:
-        now = time.perf_counter()
-        self.longest = max(self.longest, now - self.last)
-        self.last = now
-        return now - self.began + self.longest > self.time_limit
+Step = Callable[[_Run], Result | None]
 
 
-class _Watch(cp_model.CpSolverSolutionCallback):
-    """When CP-SAT last found a better schedule, so a stalled search can be stopped, and the
-    objectives found since the caller last asked (CP-SAT calls this from its own threads, so
-    the caller hears them on its thread, where it may write to a database)."""
+@dataclass(frozen=True)
+class _Strategy:
+    """One stage of the pipeline: run `step` when `applies` says so, in the table's order.
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.last = time.perf_counter()
-        self.found: deque[int] = deque()  # appends and pops are safe across threads
+    A step improves the run's state in place; a `Result` from it ends the run (a proof, a
+    failure, or a path of its own such as the plants too large for the full model)."""
 
-    def on_solution_callback(self) -> None:
-        self.last = time.perf_counter()
-        self.found.append(round(self.objective_value))
-
-    def drain(self) -> list[int]:
-        found = []
-        while self.found:
-            found.append(self.found.popleft())
-        return found
-
-    def stalled(self, seconds: float) -> bool:
-        return time.perf_counter() - self.last >= seconds
+    name: str
+    applies: Callable[[_Run], bool]
+    step: Step
 
 
-def _solve_until_stalled(
-    solver: Any,
-    cp: Any,
-    patience: float | None,
-    beside: Callable[[Callable[[], bool]], None] | None = None,
-    on_better: Callable[[int], None] | None = None,
-) -> Any:
-    """CP-SAT's status after it ends or goes `patience` seconds without a better schedule.
-
-    CP-SAT releases the interpreter while it searches, so `beside` runs on this thread
-    meanwhile; it is given a function that tells whether CP-SAT has ended. `on_better` hears
-    each better objective on this thread, within a tenth of a second."""
-    watch = _Watch()
-    statuses: list[Any] = []
-    thread = threading.Thread(target=lambda: statuses.append(solver.solve(cp, watch)))
-    thread.start()
-    if beside is not None:
-        beside(lambda: not thread.is_alive())
-    while thread.is_alive():
-        thread.join(0.1)
-        if on_better is not None:
-            for value in watch.drain():
-                on_better(value)
-        if patience is not None and watch.stalled(patience):
-            solver.stop_search()
-    if on_better is not None:
-        for value in watch.drain():
-            on_better(value)
-    return statuses[0]
+def _always(run: _Run) -> bool:
+    return True
 
 
-def _fresh_looks(
-    problem: Problem,
-    best: tuple[Schedule, int],
-    bound: int | None,
-    time_limit: float,
-    patience: float,
-    workers: int,
-    seed: int,
-) -> tuple[tuple[Schedule, int], int | None]:
-    """CP-SAT again and again on a small plain shop, unhinted, each with its own seed, until the
-    time is up; the best schedule of all and the best bound.
+def _dispatch(run: _Run) -> None:
+    """The dispatching rules, each checked, within the time limit: the warm start."""
+    on_solution = run.on_solution
+    run.warm = best_constructive(
+        run.problem,
+        run.score,
+        previous=run.previous,
+        stop=Deadline(run.began, run.time_limit).passing,
+        found=None if on_solution is None else lambda _, value: on_solution(value),
+        placed_in=run.placed,
+    )
 
-    Which schedule CP-SAT settles on in its first seconds decides most of a run on these shops,
-    and it is largely luck: on Taillard ta10 (optimum 1241) the hinted search settled at 1259 for
-    the rest of the minute, unhinted runs with seeds 1 and 2 reached 1262 in 40 s and 1241 in
-    4.5 s. Several short runs that each end when they stall are more sure than one long one.
-    """
-    began = time.perf_counter()
-    runs = 0
-    while True:
-        left = time_limit - (time.perf_counter() - began)
-        if left < 1.0 or (bound is not None and bound >= best[1]):
-            return best, bound
-        model = Model(problem, horizon(problem, best[0]))
-        model.cp.minimize(model.objective_expr())
-        solver = cp_model.CpSolver()
-        solver.parameters.num_workers = workers
-        solver.parameters.random_seed = seed + 2 + runs
-        solver.parameters.max_time_in_seconds = left
-        runs += 1
-        status = _solve_until_stalled(solver, model.cp, patience)
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            continue
-        bound = max(bound or 0, round(solver.best_objective_bound))
+
+def _too_large(run: _Run) -> bool:
+    return model_size(run.problem) > FULL_MODEL_MAX_SIZE
+
+
+def _rebuild(run: _Run) -> Result:
+    """Too large for the full model: the best rule, then destroy and repair with its builder."""
+    if run.warm is None:
+        return Result(Status.UNKNOWN, message="no dispatching rule found a schedule")
+    rest = run.time_limit - run.elapsed()
+    order = run.placed or None
+    reordered = reorder.improve(
+        run.problem, *run.warm, run.score, rest, run.seed, order=order, found=run.on_solution
+    )
+    return Result(
+        Status.FEASIBLE,
+        checked(run.problem, reordered.schedule),
+        reordered.objective,
+        message=f"too large for the full model: the best dispatching rule, then "
+        f"{reordered.steps} rebuilds with late orders pulled forward "
+        f"({reordered.improvements} of them better)",
+    )
+
+
+def _has_previous(run: _Run) -> bool:
+    return run.previous is not None
+
+
+def _keep_previous(run: _Run) -> None:
+    """The previous schedule as it stands, when still feasible and no worse than the rules."""
+    assert run.previous is not None
+    value = run.score(run.previous)
+    if value is not None and (run.warm is None or value <= run.warm[1]):
+        run.warm = (run.previous, value)
+
+
+def _judge_the_shop(run: _Run) -> None:
+    """Whether the tabu search and its stages apply: a plain makespan shop solved afresh.
+
+    The one place that decides it (`tabu.applies`), and so where a stricter test of the
+    problem (docs/adr/0010) changes which of the strategies below run."""
+    problem = run.problem
+    run.plain_shop = run.warm is not None and run.previous is None and tabu.applies(problem)
+    small = len(problem.operations) <= SMALL_SHOP_OPERATIONS
+    run.stall = run.time_limit * STALL_SHARE if small else None
+    relinking = run.plain_shop and len(problem.operations) <= tabu.RELINK_UP_TO_OPERATIONS
+    # The elite schedules of a small shop, carried from one stage of the search to the next.
+    run.pool = tabu.ElitePool(problem) if relinking else None
+
+
+def _plain_shop(run: _Run) -> bool:
+    return run.plain_shop
+
+
+def _tabu_alone(run: _Run) -> None:
+    """The tabu search from the warm start, alone on the cores for its share of the time."""
+    assert run.warm is not None
+    share_alone = RELINKING_SHARE if run.pool is not None else TABU_SHARE
+    budget = max(run.time_limit * share_alone - run.elapsed(), 0.0)
+    seeds = [run.seed + k for k in range(run.workers)]
+    handover = run.stall if run.pool is None else None
+    searched = walks(run.problem, run.warm[0], budget, seeds, run.pool, stall_seconds=handover)
+    value = run.score(searched.schedule)
+    if value is not None and value <= run.warm[1]:
+        run.warm = (searched.schedule, value)
+
+
+def _full_model(run: _Run) -> Result | None:
+    """CP-SAT on the whole model from the warm start (with the tabu search beside it on a
+    plain shop); ends the run when the model is invalid, infeasible, or found nothing."""
+    problem, warm = run.problem, run.warm
+    model = Model(problem, horizon(problem, warm[0] if warm else None))
+    if run.previous is not None:
+        model.add_stability(run.previous, run.stability)
+    model.cp.minimize(model.objective_expr())
+    if warm is not None:
+        model.hint(model.cp, warm[0])
+        if run.plain_shop:
+            # Only schedules at least as good as the start are worth searching for; the bound
+            # shrinks every domain, which is most of what CP-SAT gains on large shops. Kept to
+            # plain shops, where the start is surely a solution of the model too.
+            model.cp.add(model.objective_expr() <= warm[1])
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = run.workers
+    solver.parameters.random_seed = run.seed
+    if model.off_shift > LIGHT_PRESOLVE_ABOVE_OFF_SHIFT:
+        solver.parameters.cp_model_probing_level = 0
+        solver.parameters.max_presolve_iterations = 1
+    run.model, run.solver = model, solver
+    run.large = len(problem.operations) > LNS_ABOVE_OPERATIONS
+    share = FULL_MODEL_SHARE_WITH_LNS if warm is not None and run.large else 1.0
+    run.spent = run.elapsed()
+    solver.parameters.max_time_in_seconds = max(run.time_limit * share - run.spent, 0.05)
+    if warm is not None and run.plain_shop:
+        run.status = _solve_beside_the_search(run, warm[0])
+    else:
+        run.status = _solve_telling_the_caller(run)
+    status = run.status
+    if status == cp_model.MODEL_INVALID:
+        return Result(Status.INVALID, message=model.cp.validate())
+    if status == cp_model.INFEASIBLE:
+        return Result(Status.INFEASIBLE, message="no schedule satisfies every constraint")
+    bound = round(solver.best_objective_bound) if status != cp_model.UNKNOWN else None
+    beside = run.beside
+    if beside is not None and beside.at_lower_bound:
+        # A plain shop's objective is the weighted makespan, and the search reached a bound.
+        bound = max(bound or 0, problem.objective.makespan * beside.makespan)
+    best = warm
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        found = model.read(solver, model.cp)
         value = round(solver.objective_value)
-        if value < best[1]:
-            best = (model.read(solver, model.cp), value)
+        if best is None or value <= best[1]:
+            best = (found, value)
+    if beside is not None and best is not None:
+        searched = run.score(beside.schedule)
+        if searched is not None and searched < best[1]:
+            best = (beside.schedule, searched)
+    if best is None:
+        return Result(Status.UNKNOWN, message="no schedule found in the time limit")
+    run.best, run.bound = best, bound
+    return None
 
 
-def _search_to_the_end(
-    problem: Problem,
-    best: tuple[Schedule, int],
-    bound: int | None,
-    time_limit: float,
-    seeds: list[int],
-    pool: tabu.ElitePool | None,
-) -> tuple[tuple[Schedule, int], int | None]:
-    """The tabu search from the best schedule, a walk per seed, for the time CP-SAT's stages
-    left unused.
+def _solve_beside_the_search(run: _Run, start: Schedule) -> Any:
+    """CP-SAT with the tabu search going on from the same start beside it; sharing the cores
+    did better than CP-SAT alone."""
+    solver, pool, stall, seed = run.solver, run.pool, run.stall, run.seed
+    searched_beside: list[tabu.Outcome] = []
 
-    On a small plain shop CP-SAT's stages end when they stall, often with a fifth of the limit
-    left (ta25: 13 s of 60); the compiled search still finds better schedules there. With a
-    `pool` (small shops) it goes on relinking from the earlier stages' elite schedules."""
-    if time_limit < 0.1 or (bound is not None and bound >= best[1]):
-        return best, bound
-    outcome = _walks(problem, best[0], time_limit, seeds, pool)
-    value = evaluate(problem, outcome.schedule)
-    if outcome.at_lower_bound:
-        bound = max(bound or 0, value)
-    return ((outcome.schedule, value) if value < best[1] else best), bound
+    def search_beside(ended: Callable[[], bool]) -> None:
+        limit = solver.parameters.max_time_in_seconds
+        if pool is not None:
+            outcome = walks(run.problem, start, limit, [seed + 1], pool, ended)
+        else:
+            outcome = tabu.search(
+                run.problem, start, limit, seed + 1, stop=ended, stall_seconds=stall
+            )
+        if outcome.at_lower_bound:
+            solver.stop_search()
+        searched_beside.append(outcome)
 
-
-def _walks(
-    problem: Problem,
-    start: Schedule,
-    time_limit: float,
-    seeds: list[int],
-    pool: tabu.ElitePool | None,
-    stop: Callable[[], bool] | None = None,
-    stall_seconds: float | None = None,
-) -> tabu.Outcome:
-    """The tabu search, a walk per seed: relinking through `pool` when there is one (small
-    shops, tabu.RELINK_UP_TO_OPERATIONS), independent walks otherwise."""
-    if pool is not None:
-        return tabu.search_with_relinking(
-            problem, start, time_limit, seeds, stop, stall_seconds, pool
-        )
-    return tabu.search_in_parallel(problem, start, time_limit, seeds, stop, stall_seconds)
+    assert run.model is not None
+    patience = 2 * stall if stall is not None else None
+    status = solve_until_stalled(solver, run.model.cp, patience, search_beside)
+    run.beside = searched_beside[0]
+    return status
 
 
-def _checked(problem: Problem, schedule: Schedule) -> Schedule:
-    violations = check(problem, schedule)
-    if violations:
-        raise CheckerError(f"{len(violations)} violation(s), first: {violations[0]}")
-    return schedule
+def _solve_telling_the_caller(run: _Run) -> Any:
+    """CP-SAT alone; the caller hears its better schedules too, so a run's progress shows
+    the search."""
+    heard = run.warm[1] if run.warm is not None else None
+    on_solution = run.on_solution
+
+    def better(value: int) -> None:
+        nonlocal heard
+        if on_solution is not None and (heard is None or value < heard):
+            heard = value
+            on_solution(value)
+
+    assert run.model is not None
+    return solve_until_stalled(run.solver, run.model.cp, None, on_better=better)
+
+
+def _small_plain_shop(run: _Run) -> bool:
+    return run.stall is not None and run.plain_shop
+
+
+def _gap_open_with_time_for_fresh_looks(run: _Run) -> bool:
+    if not _small_plain_shop(run):
+        return False
+    assert run.best is not None
+    assert run.stall is not None
+    rest = run.time_limit - run.elapsed()
+    open_gap = run.bound is None or run.bound < run.best[1]
+    return open_gap and rest > 2 * run.stall
+
+
+def _fresh_looks_stage(run: _Run) -> Result | None:
+    """Unhinted CP-SAT restarts for the rest of the time; a closed gap ends the run."""
+    assert run.best is not None
+    assert run.stall is not None
+    rest = run.time_limit - run.elapsed()
+    run.best, run.bound = fresh_looks(
+        run.problem, run.best, run.bound, rest, 2 * run.stall, run.workers, run.seed
+    )
+    if run.bound is not None and run.bound >= run.best[1]:
+        return run.optimal()
+    return None
+
+
+def _search_to_the_end_stage(run: _Run) -> None:
+    """The tabu search again for whatever time CP-SAT's stages left."""
+    assert run.best is not None
+    left = run.time_limit - run.elapsed()
+    seeds = [run.seed + 3 + k for k in range(run.workers)]
+    run.best, run.bound = _search_to_the_end(
+        run.problem, run.best, run.bound, left, seeds, run.pool
+    )
+
+
+def _cp_sat_proved_it(run: _Run) -> bool:
+    return bool(run.status == cp_model.OPTIMAL)
+
+
+def _proved(run: _Run) -> Result:
+    return run.optimal()
+
+
+def _time_left_for_lns(run: _Run) -> bool:
+    return run.large and _lns_time(run) > 0.1
+
+
+def _lns_time(run: _Run) -> float:
+    return float(run.time_limit - run.spent - run.solver.wall_time)
+
+
+def _lns(run: _Run) -> None:
+    """Our own large-neighbourhood search for the time the full model did not get."""
+    assert run.model is not None
+    assert run.best is not None
+    outcome = improve(run.model, *run.best, _lns_time(run), run.workers, run.seed)
+    run.best = (outcome.schedule, outcome.objective)
+    if outcome.proved_optimal:
+        run.bound = run.best[1]
+
+
+STRATEGIES: tuple[_Strategy, ...] = (
+    _Strategy("dispatching rules", _always, _dispatch),
+    _Strategy("destroy and repair (too large for the full model)", _too_large, _rebuild),
+    _Strategy("the previous schedule", _has_previous, _keep_previous),
+    _Strategy("plain makespan shop?", _always, _judge_the_shop),
+    _Strategy("tabu search alone", _plain_shop, _tabu_alone),
+    _Strategy("full CP-SAT model", _always, _full_model),
+    _Strategy("fresh CP-SAT looks", _gap_open_with_time_for_fresh_looks, _fresh_looks_stage),
+    _Strategy("tabu search to the end", _small_plain_shop, _search_to_the_end_stage),
+    _Strategy("CP-SAT's proof", _cp_sat_proved_it, _proved),
+    _Strategy("large-neighbourhood search", _time_left_for_lns, _lns),
+)
+"""The pipeline, in order (module docstring). `_run` asks each strategy whether it applies to
+the run as it stands and runs it if so; the first `Result` a step returns is the answer."""
 
 
 def _run(
@@ -251,165 +432,20 @@ def _run(
     on_solution: Callable[[int], None] | None = None,
 ) -> Result:
     if time_limit <= 0 or workers < 1:
-        raise ValueError("time_limit must be positive and workers at least 1")
-    # The time limit covers the whole pipeline; this is the only clock read here.
-    began = time.perf_counter()
-
-    def score(schedule: Schedule) -> int | None:
-        if check(problem, schedule):
-            return None
-        value = evaluate(problem, schedule)
-        if previous is not None and stability:
-            moved = previous.by_operation
-            value += stability * sum(
-                abs(a.start - moved[a.operation].start)
-                for a in schedule.assignments
-                if a.operation in moved
-            )
-        return value
-
-    fits = model_size(problem) <= FULL_MODEL_MAX_SIZE
-    placed: list[str] = []
-    warm = best_constructive(
-        problem,
-        score,
-        previous=previous,
-        stop=_Deadline(began, time_limit).passing,
-        found=None if on_solution is None else lambda _, value: on_solution(value),
-        placed_in=placed,
-    )
-    if not fits:
-        if warm is None:
-            return Result(Status.UNKNOWN, message="no dispatching rule found a schedule")
-        rest = time_limit - (time.perf_counter() - began)
-        reordered = reorder.improve(
-            problem, warm[0], warm[1], score, rest, seed, order=placed or None, found=on_solution
-        )
-        return Result(
-            Status.FEASIBLE,
-            _checked(problem, reordered.schedule),
-            reordered.objective,
-            message=f"too large for the full model: the best dispatching rule, then "
-            f"{reordered.steps} rebuilds with late orders pulled forward "
-            f"({reordered.improvements} of them better)",
-        )
-    if previous is not None and score(previous) is not None:
-        value = score(previous)
-        if value is not None and (warm is None or value <= warm[1]):
-            warm = (previous, value)
-    plain_shop = warm is not None and previous is None and tabu.applies(problem)
-    stall = time_limit * STALL_SHARE if len(problem.operations) <= SMALL_SHOP_OPERATIONS else None
-    relinking = plain_shop and len(problem.operations) <= tabu.RELINK_UP_TO_OPERATIONS
-    # The elite schedules of a small shop, carried from one stage of the search to the next.
-    pool = tabu.ElitePool(problem) if relinking else None
-    if warm is not None and plain_shop:
-        share_alone = RELINKING_SHARE if pool is not None else TABU_SHARE
-        budget = max(time_limit * share_alone - (time.perf_counter() - began), 0.0)
-        seeds = [seed + k for k in range(workers)]
-        handover = stall if pool is None else None
-        searched = _walks(problem, warm[0], budget, seeds, pool, stall_seconds=handover)
-        value = score(searched.schedule)
-        if value is not None and value <= warm[1]:
-            warm = (searched.schedule, value)
-    model = Model(problem, horizon(problem, warm[0] if warm else None))
-    if previous is not None:
-        model.add_stability(previous, stability)
-    model.cp.minimize(model.objective_expr())
-    if warm is not None:
-        model.hint(model.cp, warm[0])
-        if plain_shop:
-            # Only schedules at least as good as the start are worth searching for; the bound
-            # shrinks every domain, which is most of what CP-SAT gains on large shops. Kept to
-            # plain shops, where the start is surely a solution of the model too.
-            model.cp.add(model.objective_expr() <= warm[1])
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = workers
-    solver.parameters.random_seed = seed
-    if model.off_shift > LIGHT_PRESOLVE_ABOVE_OFF_SHIFT:
-        solver.parameters.cp_model_probing_level = 0
-        solver.parameters.max_presolve_iterations = 1
-    large = len(problem.operations) > LNS_ABOVE_OPERATIONS
-    share = FULL_MODEL_SHARE_WITH_LNS if warm is not None and large else 1.0
-    spent = time.perf_counter() - began
-    solver.parameters.max_time_in_seconds = max(time_limit * share - spent, 0.05)
-    beside: tabu.Outcome | None = None
-    if warm is not None and plain_shop:
-        # The tabu search goes on from the same start beside CP-SAT; sharing the cores did
-        # better than CP-SAT alone.
-        searched_beside: list[tabu.Outcome] = []
-        start = warm[0]
-
-        def search_beside(ended: Callable[[], bool]) -> None:
-            limit = solver.parameters.max_time_in_seconds
-            if pool is not None:
-                outcome = _walks(problem, start, limit, [seed + 1], pool, ended)
-            else:
-                outcome = tabu.search(
-                    problem, start, limit, seed + 1, stop=ended, stall_seconds=stall
-                )
-            if outcome.at_lower_bound:
-                solver.stop_search()
-            searched_beside.append(outcome)
-
-        patience = 2 * stall if stall is not None else None
-        status = _solve_until_stalled(solver, model.cp, patience, search_beside)
-        beside = searched_beside[0]
-    else:
-        # The caller hears CP-SAT's better schedules too, so a run's progress shows the search.
-        heard = warm[1] if warm is not None else None
-
-        def better(value: int) -> None:
-            nonlocal heard
-            if on_solution is not None and (heard is None or value < heard):
-                heard = value
-                on_solution(value)
-
-        status = _solve_until_stalled(solver, model.cp, None, on_better=better)
-    if status == cp_model.MODEL_INVALID:
-        return Result(Status.INVALID, message=model.cp.validate())
-    if status == cp_model.INFEASIBLE:
-        return Result(Status.INFEASIBLE, message="no schedule satisfies every constraint")
-    bound = round(solver.best_objective_bound) if status != cp_model.UNKNOWN else None
-    if beside is not None and beside.at_lower_bound:
-        # A plain shop's objective is the weighted makespan, and the search reached a bound.
-        bound = max(bound or 0, problem.objective.makespan * beside.makespan)
-    best = warm
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        found = model.read(solver, model.cp)
-        value = round(solver.objective_value)
-        if best is None or value <= best[1]:
-            best = (found, value)
-    if beside is not None and best is not None:
-        value = score(beside.schedule)
-        if value is not None and value < best[1]:
-            best = (beside.schedule, value)
-    if best is None:
-        return Result(Status.UNKNOWN, message="no schedule found in the time limit")
-    rest = time_limit - (time.perf_counter() - began)
-    open_gap = bound is None or bound < best[1]
-    if stall is not None and plain_shop and open_gap and rest > 2 * stall:
-        best, bound = _fresh_looks(problem, best, bound, rest, 2 * stall, workers, seed)
-        if bound is not None and bound >= best[1]:
-            return Result(Status.OPTIMAL, _checked(problem, best[0]), best[1], best[1])
-    if stall is not None and plain_shop:
-        left = time_limit - (time.perf_counter() - began)
-        best, bound = _search_to_the_end(
-            problem, best, bound, left, [seed + 3 + k for k in range(workers)], pool
-        )
-    if status == cp_model.OPTIMAL:
-        return Result(Status.OPTIMAL, _checked(problem, best[0]), best[1], best[1])
-    rest = time_limit - spent - solver.wall_time
-    if large and rest > 0.1:
-        outcome = improve(model, best[0], best[1], rest, workers, seed)
-        best = (outcome.schedule, outcome.objective)
-        if outcome.proved_optimal:
-            bound = best[1]
-    proved = bound is not None and bound >= best[1]
+        raise ProblemError("time_limit must be positive and workers at least 1")
+    run = _Run(problem, time_limit, workers, seed, previous, stability, on_solution)
+    for strategy in STRATEGIES:
+        if strategy.applies(run):
+            answer = strategy.step(run)
+            if answer is not None:
+                return answer
+    assert run.best is not None  # the full model ends the run when it has none
+    proved = run.bound is not None and run.bound >= run.best[1]
     return Result(
         Status.OPTIMAL if proved else Status.FEASIBLE,
-        _checked(problem, best[0]),
-        best[1],
-        bound,
+        checked(problem, run.best[0]),
+        run.best[1],
+        run.bound,
     )
 
 

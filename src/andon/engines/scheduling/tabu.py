@@ -249,15 +249,24 @@ class _Graph:
         g[k.BEST_MNEXT] = g[k.MNEXT]
         g[k.BEST_HEAD] = g[k.HEAD]
 
-    def run(self, ended: Callable[[], bool]) -> int:
+    def run(self, ended: Callable[[], bool], max_steps: int | None = None) -> int:
         """Steps until the kernel stops (NO_MOVE, AT_FLOOR, STALLED) or `ended` says so, asked
-        about every CHUNK_SECONDS; self.improved is when the last new best was found."""
+        about every CHUNK_SECONDS; self.improved is when the last new best was found.
+
+        With `max_steps`, also once the walk has made that many steps in all: the last chunk is
+        cut to end exactly there, so the walk is the same on a fast machine and a loaded one
+        (the kernel's path does not depend on where the chunks end)."""
         k = self.kernel
         args = (self.g, self.jp_ptr, self.jp_idx, self.js_ptr, self.js_idx, self.terminal)
         while not ended():
+            chunk = self.chunk
+            if max_steps is not None:
+                chunk = min(chunk, max_steps - int(self.s[k.ITERATION]))
+                if chunk <= 0:
+                    return int(k.RAN)
             before = time.perf_counter()
             self.s[k.IMPROVED] = 0
-            stopped = k.steps(*args, self.tabu, self.offset, self.count, self.s, self.chunk)
+            stopped = k.steps(*args, self.tabu, self.offset, self.count, self.s, chunk)
             after = time.perf_counter()
             if self.s[k.IMPROVED]:
                 self.improved = after
@@ -341,12 +350,15 @@ def search(
     stop: Callable[[], bool] | None = None,
     stall_seconds: float | None = None,
     perturbation: int = PERTURBATION_SWAPS,
+    max_steps: int | None = None,
 ) -> Outcome:
     """The best schedule reachable from `start` by re-sequencing in `time_limit` seconds.
 
     `problem` must satisfy `applies()`; `start` must be feasible. `stop` ends the search early
     when it returns True (asked every few milliseconds), and so does `stall_seconds` without a
-    new best: on a shop small enough for CP-SAT to close, the cores do more there. The result
+    new best: on a shop small enough for CP-SAT to close, the cores do more there. `max_steps`
+    caps the work instead of (or as well as) the clock: with it and a generous time limit the
+    same seed gives the same schedule on any machine, which is what a test needs. The result
     is never worse than `start` (in makespan) and is semi-active: every operation starts as
     early as its machine sequence and its predecessors allow.
     """
@@ -363,7 +375,7 @@ def search(
         return stall_seconds is not None and now - graph.improved >= stall_seconds
 
     if len(graph.names) > 1:
-        graph.run(ended)
+        graph.run(ended, max_steps)
     best = int(graph.s[k.BEST])
     return Outcome(
         graph.schedule(graph.g[k.BEST_HEAD]),
@@ -404,8 +416,10 @@ def search_in_parallel(
     seeds: Sequence[int],
     stop: Callable[[], bool] | None = None,
     stall_seconds: float | None = None,
+    max_steps: int | None = None,
 ) -> Outcome:
-    """The best of one search per seed, each on its own thread from `start`.
+    """The best of one search per seed, each on its own thread from `start` (each walk at most
+    `max_steps` steps, as in `search`).
 
     The kernel releases the interpreter, so the searches run on as many cores; where one search
     alone settles in the valley its first steps lead to (Taillard 15x15: 0.5 to 1 % above the
@@ -420,7 +434,7 @@ def search_in_parallel(
 
     def walk(seed: int) -> None:
         kick = KICKS[seed % len(KICKS)]
-        outcome = search(problem, start, time_limit, seed, stopped, stall_seconds, kick)
+        outcome = search(problem, start, time_limit, seed, stopped, stall_seconds, kick, max_steps)
         if outcome.at_lower_bound:
             reached.set()
         outcomes.append(outcome)
@@ -496,6 +510,7 @@ def search_with_relinking(
     stop: Callable[[], bool] | None = None,
     stall_seconds: float | None = None,
     pool: ElitePool | None = None,
+    max_steps: int | None = None,
 ) -> Outcome:
     """The best schedule of an elite pool that walks, one per seed on its own thread, fill and
     improve by path relinking (module docstring); same contract as `search_in_parallel`.
@@ -504,7 +519,8 @@ def search_with_relinking(
     INITIAL_KICK random moves; then every search starts between two members. `pool` carries
     the members of an earlier search of `problem` over (the engine searches in stages with
     CP-SAT in between); it is emptied when `start` puts operations on other resources.
-    `stall_seconds` counts from the pool's last new best."""
+    `stall_seconds` counts from the pool's last new best; `max_steps` caps each walk's steps
+    over all its searches, as in `search` (the walks still share the pool as they run)."""
     began = time.perf_counter()
     deadline = began + time_limit
     graph = _Graph(problem, start)
@@ -533,7 +549,11 @@ def search_with_relinking(
         first = graph.elite()
         pool.offer(first)
         rng = np.random.default_rng(seed)
-        while not stopped():
+
+        def spent() -> bool:
+            return max_steps is not None and int(graph.s[k.ITERATION]) >= max_steps
+
+        while not stopped() and not spent():
             if pool.full():
                 a, b = pool.pair(rng)
                 graph.load(a)
@@ -543,7 +563,7 @@ def search_with_relinking(
                 for _ in range(INITIAL_KICK):
                     graph.random_move()
             graph.restart()
-            ended = graph.run(stopped)
+            ended = graph.run(stopped, max_steps)
             found = graph.elite()
             if found.makespan < pool.best().makespan:
                 last_better[0] = time.perf_counter()
