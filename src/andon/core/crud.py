@@ -20,7 +20,7 @@ imports no app and every app asks the one table of capabilities.
 import copy
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.core.exceptions import PermissionDenied
@@ -33,10 +33,21 @@ from django.urls import URLPattern, path, reverse
 from andon.core.listing import ListPage, render_list
 from andon.core.pages import delete_page, form_page, form_values, record_page
 
+M = TypeVar("M", bound=models.Model)
 Permission = Callable[[Any, str], bool]
 """Whether a user holds a capability: `andon.accounts.roles.can`."""
 
 VIEW = "view"
+
+
+def editable(record: M) -> M:
+    """The copy of `record` an edit form may write onto, leaving `record` as it was read.
+
+    A ModelForm sets the submitted values on its instance while it validates; the service must
+    see the record as read, or its audit diff compares the new values with themselves. So read
+    the record once, hand the service `record` and the form `editable(record)`.
+    """
+    return copy.copy(record)
 
 
 def guard(permission: Permission, request: HttpRequest, capability: str) -> None:
@@ -166,8 +177,7 @@ class RecordPages:
         assert self.update is not None
         update = self.update
         record = self.get(pk)
-        # The form validates onto its own copy; the service diffs against the record as read.
-        form = self.form(request.POST or None, instance=copy.copy(record))
+        form = self.form(request.POST or None, instance=editable(record))
         return form_page(
             request,
             form,
