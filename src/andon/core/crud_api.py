@@ -49,7 +49,8 @@ class Endpoints:
     parameter a record is addressed by and its type (`("code", str)`, `("pk", int)`);
     `fetch` finds the record by it (by natural key through `records.find` by default).
     `create(user, values)`, `update(user, record, values)` and `delete(user, record)` are the
-    service's use cases; an endpoint whose service is None is not declared. `patch` is the
+    service's use cases; an endpoint whose service is None is not declared, nor the list when
+    `listed` is false (records listed only under their parent). `patch` is the
     PATCH body (`PatchDict[schema_in]` by default: the fields sent, nothing else).
     """
 
@@ -67,6 +68,7 @@ class Endpoints:
     key: tuple[str, type] = ("code", str)
     filters: type[FilterSchema] | None = None
     distinct: bool = False
+    listed: bool = True
     fetch: Callable[[Any], Any] | None = None
     create: Callable[[Any, dict[str, Any]], Any] | None = None
     update: Callable[[Any, Any, dict[str, Any]], Any] | None = None
@@ -116,7 +118,8 @@ class Endpoints:
     def mount(self, router: Router) -> None:
         """Declare the endpoints on `router`, in the order the schema lists them."""
         one = f"{self.path}/{{{self.key[0]}}}"
-        self._list(router)
+        if self.listed:
+            self._list(router)
         self._get(router, one)
         if self.create is not None:
             self._create(router, self.create)
