@@ -12,12 +12,12 @@ from typing import Annotated, Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
-from ninja import FilterLookup, FilterSchema, Query, Router, Schema, Status
-from ninja.pagination import paginate
+from ninja import FilterLookup, FilterSchema, Router, Schema, Status
 
 from andon.accounts.permissions import require
+from andon.accounts.roles import can
+from andon.core.crud_api import Resources
 from andon.core.errors import NotFound, Problem, ValidationFailed
-from andon.core.pagination import Pagination
 from andon.inventory.api import MoveOut
 from andon.inventory.lookups import item_by_sku, location_by_code, lot_by_code
 from andon.inventory.models import StockMove
@@ -33,6 +33,7 @@ from andon.partners.models import Customer, Supplier
 
 router = Router(tags=["orders"])
 CHANGE = "orders.change"
+resources = Resources(router, __name__, CHANGE, can)
 
 
 class LineIn(Schema):
@@ -166,19 +167,12 @@ def _sales_order(order_id: int) -> SalesOrder:
     return order
 
 
-@router.get("/sales-orders", response=list[SalesOrderOut], summary="List sales orders with lines")
-@paginate(Pagination)
-def list_sales_orders(
-    request: HttpRequest, filters: Query[SalesOrderFilter]
-) -> QuerySet[SalesOrder]:
-    require(request, "view")
-    return filters.filter(_sales_orders()).distinct().order_by("-order_date", "number")
-
-
-@router.get("/sales-orders/{order_id}", response=SalesOrderOut, summary="One sales order")
-def get_sales_order(request: HttpRequest, order_id: int) -> SalesOrder:
-    require(request, "view")
-    return _sales_order(order_id)
+resources.add(
+    "/sales-orders", "sales_order", "sales_orders", key=("order_id", int),
+    schema_in=SalesOrderIn, schema_out=SalesOrderOut, filters=SalesOrderFilter,
+    queryset=lambda: _sales_orders().order_by("-order_date", "number"), distinct=True,
+    fetch=_sales_order, summaries={"list": "List sales orders with lines"},
+)  # fmt: skip
 
 
 @router.post("/sales-orders", response={201: SalesOrderOut}, summary="Create a sales order")
@@ -298,19 +292,12 @@ def _purchase_order(order_id: int) -> PurchaseOrder:
     return order
 
 
-@router.get("/purchase-orders", response=list[PurchaseOrderOut], summary="List purchase orders")
-@paginate(Pagination)
-def list_purchase_orders(
-    request: HttpRequest, filters: Query[PurchaseOrderFilter]
-) -> QuerySet[PurchaseOrder]:
-    require(request, "view")
-    return filters.filter(_purchase_orders()).distinct().order_by("-order_date", "number")
-
-
-@router.get("/purchase-orders/{order_id}", response=PurchaseOrderOut, summary="One purchase order")
-def get_purchase_order(request: HttpRequest, order_id: int) -> PurchaseOrder:
-    require(request, "view")
-    return _purchase_order(order_id)
+resources.add(
+    "/purchase-orders", "purchase_order", "purchase_orders", key=("order_id", int),
+    schema_in=PurchaseOrderIn, schema_out=PurchaseOrderOut, filters=PurchaseOrderFilter,
+    queryset=lambda: _purchase_orders().order_by("-order_date", "number"), distinct=True,
+    fetch=_purchase_order,
+)  # fmt: skip
 
 
 @router.post(
@@ -412,38 +399,16 @@ def _forecast(forecast_id: int) -> Forecast:
     return found
 
 
-@router.get("/forecasts", response=list[ForecastOut], summary="List forecasts")
-@paginate(Pagination)
-def list_forecasts(request: HttpRequest, filters: Query[ForecastFilter]) -> QuerySet[Forecast]:
-    require(request, "view")
-    return filters.filter(Forecast.objects.select_related("item").order_by("date", "item__sku"))
-
-
-@router.get("/forecasts/{forecast_id}", response=ForecastOut, summary="One forecast")
-def get_forecast(request: HttpRequest, forecast_id: int) -> Forecast:
-    require(request, "view")
-    return _forecast(forecast_id)
-
-
-@router.post("/forecasts", response={201: ForecastOut}, summary="Create a forecast")
-def create_forecast(request: HttpRequest, payload: ForecastIn) -> Status[Forecast]:
-    require(request, CHANGE)
-    forecast = services.create_forecast(
-        request.user, item=item_by_sku(payload.item), date=payload.date, quantity=payload.quantity
-    )
-    return Status(201, forecast)
-
-
-@router.patch("/forecasts/{forecast_id}", response=ForecastOut, summary="Change a forecast")
-def update_forecast(request: HttpRequest, forecast_id: int, payload: ForecastPatch) -> Forecast:
-    require(request, CHANGE)
-    return services.update_forecast(
-        request.user, _forecast(forecast_id), quantity=payload.quantity, date=payload.date
-    )
-
-
-@router.delete("/forecasts/{forecast_id}", response={204: None}, summary="Delete a forecast")
-def delete_forecast(request: HttpRequest, forecast_id: int) -> Status[None]:
-    require(request, CHANGE)
-    services.delete_forecast(request.user, _forecast(forecast_id))
-    return Status(204, None)
+resources.add(
+    "/forecasts", "forecast", "forecasts", key=("forecast_id", int),
+    schema_in=ForecastIn, schema_out=ForecastOut, filters=ForecastFilter, patch=ForecastPatch,
+    queryset=lambda: Forecast.objects.select_related("item").order_by("date", "item__sku"),
+    fetch=_forecast,
+    create=lambda user, data: services.create_forecast(
+        user, item=item_by_sku(data["item"]), date=data["date"], quantity=data["quantity"]
+    ),
+    update=lambda user, forecast, data: services.update_forecast(
+        user, forecast, quantity=data["quantity"], date=data["date"]
+    ),
+    delete=services.delete_forecast,
+)  # fmt: skip
