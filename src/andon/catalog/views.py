@@ -58,9 +58,6 @@ ITEMS = RecordPages(
             Filter("category", "Category", "category", _categories),
         ],
         default_sort="sku",
-        detail_url=lambda item: reverse("catalog:item-detail", args=[item.pk]),
-        create_url_name="catalog:item-create",
-        create_capability=CHANGE,
     ),
 )  # fmt: skip
 
@@ -259,7 +256,5 @@ UNITS = RecordPages(
         ],
         default_sort="code",
         detail_url=lambda unit: reverse("catalog:uom-edit", args=[unit.pk]),
-        create_url_name="catalog:uom-create",
-        create_capability=CHANGE,
     ),
 )  # fmt: skip

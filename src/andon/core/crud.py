@@ -82,6 +82,17 @@ class RecordPages:
     cascades: str = ""
     blocked_by: Callable[[Any], Mapping[str, list[str]]] | None = None
 
+    def __post_init__(self) -> None:
+        """The list links its rows and its "New" button to these pages unless it says otherwise."""
+        page = self.list_page
+        if page is None:
+            return
+        if page.detail_url is None and self.detail:
+            page.detail_url = self.detail_url
+        if not page.create_url_name and self.create is not None:
+            page.create_url_name = f"{self.url}-create"
+            page.create_capability = self.capability
+
     # --- addresses ------------------------------------------------------------------------
 
     def urls(

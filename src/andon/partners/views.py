@@ -60,9 +60,6 @@ CUSTOMERS = _pages(
         search_fields=["code", "name", "email"],
         filters=[Filter("country", "Country", "country", lambda: _countries(Customer))],
         default_sort="code",
-        detail_url=lambda c: reverse("partners:customer-detail", args=[c.pk]),
-        create_url_name="partners:customer-create",
-        create_capability=CHANGE,
     ),
 )  # fmt: skip
 
@@ -100,9 +97,6 @@ SUPPLIERS = _pages(
         search_fields=["code", "name", "email"],
         filters=[Filter("country", "Country", "country", lambda: _countries(Supplier))],
         default_sort="code",
-        detail_url=lambda s: reverse("partners:supplier-detail", args=[s.pk]),
-        create_url_name="partners:supplier-create",
-        create_capability=CHANGE,
     ),
 )  # fmt: skip
 

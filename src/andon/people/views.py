@@ -9,7 +9,6 @@ from typing import Any
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -72,9 +71,6 @@ WORKERS = _pages(
         search_fields=["code", "name", "badge", "skill_levels__skill__code"],
         filters=[Filter("shift", "Shift", "shift__code", _shifts)],
         default_sort="code",
-        detail_url=lambda w: reverse("people:worker-detail", args=[w.pk]),
-        create_url_name="people:worker-create",
-        create_capability=CHANGE,
     ),
 )  # fmt: skip
 
@@ -179,9 +175,6 @@ SKILLS = _pages(
         ],
         search_fields=["code", "name"],
         default_sort="code",
-        detail_url=lambda s: reverse("people:skill-detail", args=[s.pk]),
-        create_url_name="people:skill-create",
-        create_capability=CHANGE,
     ),
 )  # fmt: skip
 
@@ -222,9 +215,6 @@ CERTIFICATIONS = _pages(
         ],
         search_fields=["code", "name"],
         default_sort="code",
-        detail_url=lambda c: reverse("people:certification-detail", args=[c.pk]),
-        create_url_name="people:certification-create",
-        create_capability=CHANGE,
     ),
 )  # fmt: skip
 

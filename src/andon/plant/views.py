@@ -10,7 +10,6 @@ from typing import Any
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -66,9 +65,6 @@ WORK_CENTERS = _pages(
         search_fields=["code", "name", "line"],
         filters=[Filter("line", "Line", "line", _lines)],
         default_sort="code",
-        detail_url=lambda wc: reverse("plant:workcenter-detail", args=[wc.pk]),
-        create_url_name="plant:workcenter-create",
-        create_capability=CHANGE,
     ),
 )  # fmt: skip
 
@@ -129,9 +125,6 @@ SHIFTS = _pages(
         ],
         search_fields=["code", "name"],
         default_sort="start_time",
-        detail_url=lambda s: reverse("plant:shift-detail", args=[s.pk]),
-        create_url_name="plant:shift-create",
-        create_capability=CHANGE,
     ),
 )  # fmt: skip
 
@@ -186,9 +179,6 @@ CALENDARS = _pages(
         ],
         search_fields=["code", "name"],
         default_sort="code",
-        detail_url=lambda c: reverse("plant:calendar-detail", args=[c.pk]),
-        create_url_name="plant:calendar-create",
-        create_capability=CHANGE,
     ),
 )  # fmt: skip
 
@@ -261,9 +251,6 @@ LOCATIONS = _pages(
         search_fields=["code", "name"],
         filters=[Filter("kind", "Kind", "kind", Location.Kind.choices)],
         default_sort="code",
-        detail_url=lambda loc: reverse("plant:location-detail", args=[loc.pk]),
-        create_url_name="plant:location-create",
-        create_capability=CHANGE,
     ),
 )  # fmt: skip
 
