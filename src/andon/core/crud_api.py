@@ -37,6 +37,13 @@ def require(permission: Permission, request: HttpRequest, capability: str) -> No
         raise Forbidden(f"Your role does not allow {capability}.")
 
 
+def _sent(payload: Any) -> dict[str, Any]:
+    """The fields a PATCH body sets: a PatchDict is them already; a schema leaves out the unset."""
+    if isinstance(payload, Schema):
+        return payload.model_dump(exclude_unset=True)
+    return dict(payload)
+
+
 def _article(noun: str) -> str:
     return "an" if noun[:1].lower() in "aeiou" else "a"
 
@@ -171,7 +178,7 @@ class Endpoints:
         def view(request: HttpRequest, **kwargs: Any) -> Any:
             require(self.permission, request, self.capability)
             record = self.record(kwargs[self.key[0]])
-            return update(request.user, record, dict(kwargs["payload"]))
+            return update(request.user, record, _sent(kwargs["payload"]))
 
         body = self.patch or PatchDict[self.schema_in]  # type: ignore[name-defined]
         payload = inspect.Parameter("payload", ARG, annotation=body)

@@ -59,27 +59,44 @@ class LineOut(Schema):
         return obj.item.sku
 
 
-def _lines(entries: list[LineIn]) -> list[services.LineInput]:
-    """Resolve item codes of every line, reporting unknown ones by row."""
+def _lines(entries: list[dict[str, Any]]) -> list[services.LineInput]:
+    """Resolve item codes of every line (as the body gives them), reporting unknown ones by row."""
     problems: list[Problem] = []
     result: list[services.LineInput] = []
     for row, entry in enumerate(entries, start=1):
         try:
-            item = item_by_sku(entry.item)
+            item = item_by_sku(entry["item"])
         except ValidationFailed:
             problems.append(
-                Problem(message=f"Unknown item {entry.item!r}.", row=row, column="item")
+                Problem(message=f"Unknown item {entry['item']!r}.", row=row, column="item")
             )
             continue
         result.append(
             services.LineInput(
-                item=item, quantity=entry.quantity, due_date=entry.due_date,
-                unit_price=entry.unit_price, line=entry.line,
+                item=item, quantity=entry["quantity"], due_date=entry.get("due_date"),
+                unit_price=entry.get("unit_price"), line=entry.get("line"),
             )
         )  # fmt: skip
     if problems:
         raise ValidationFailed("; ".join(str(p) for p in problems), problems, code="unknown_item")
     return result
+
+
+def _entered(data: dict[str, Any], partner: type[Customer] | type[Supplier]) -> dict[str, Any]:
+    """An order body with its partner and the items of its lines resolved from their codes."""
+    values = dict(data)
+    name = partner._meta.model_name or ""
+    if name in values:
+        values[name] = _partner(partner, values[name])
+    if values.get("lines") is not None:
+        values["lines"] = _lines(values["lines"])
+    return values
+
+
+def _changes(values: dict[str, Any]) -> dict[str, Any]:
+    """An update's arguments: the header changes, and the lines if the body gives them."""
+    lines = values.pop("lines", None)
+    return {"changes": values, "lines": lines}
 
 
 def _partner(model: type[Customer] | type[Supplier], code: str) -> Any:
@@ -171,33 +188,14 @@ resources.add(
     "/sales-orders", "sales_order", "sales_orders", key=("order_id", int),
     schema_in=SalesOrderIn, schema_out=SalesOrderOut, filters=SalesOrderFilter,
     queryset=lambda: _sales_orders().order_by("-order_date", "number"), distinct=True,
-    fetch=_sales_order, summaries={"list": "List sales orders with lines"},
+    fetch=_sales_order, summaries={"list": "List sales orders with lines"}, patch=SalesOrderPatch,
+    create=lambda user, data: _sales_order(
+        services.create_sales_order(user, **_entered(data, Customer)).pk
+    ),
+    update=lambda user, order, data: _sales_order(
+        services.update_sales_order(user, order, **_changes(_entered(data, Customer))).pk
+    ),
 )  # fmt: skip
-
-
-@router.post("/sales-orders", response={201: SalesOrderOut}, summary="Create a sales order")
-def create_sales_order(request: HttpRequest, payload: SalesOrderIn) -> Status[SalesOrder]:
-    require(request, CHANGE)
-    order = services.create_sales_order(
-        request.user, customer=_partner(Customer, payload.customer), order_date=payload.order_date,
-        lines=_lines(payload.lines), number=payload.number,
-        customer_reference=payload.customer_reference,
-    )  # fmt: skip
-    return Status(201, _sales_order(order.pk))
-
-
-@router.patch("/sales-orders/{order_id}", response=SalesOrderOut, summary="Change a sales order")
-def update_sales_order(request: HttpRequest, order_id: int, payload: SalesOrderPatch) -> SalesOrder:
-    require(request, CHANGE)
-    data = payload.model_dump(exclude_unset=True)
-    lines = data.pop("lines", None)
-    if "customer" in data:
-        data["customer"] = _partner(Customer, data["customer"])
-    services.update_sales_order(
-        request.user, _sales_order(order_id), changes=data,
-        lines=_lines(payload.lines or []) if lines is not None else None,
-    )  # fmt: skip
-    return _sales_order(order_id)
 
 
 @router.post(
@@ -296,38 +294,14 @@ resources.add(
     "/purchase-orders", "purchase_order", "purchase_orders", key=("order_id", int),
     schema_in=PurchaseOrderIn, schema_out=PurchaseOrderOut, filters=PurchaseOrderFilter,
     queryset=lambda: _purchase_orders().order_by("-order_date", "number"), distinct=True,
-    fetch=_purchase_order,
+    fetch=_purchase_order, patch=PurchaseOrderPatch,
+    create=lambda user, data: _purchase_order(
+        services.create_purchase_order(user, **_entered(data, Supplier)).pk
+    ),
+    update=lambda user, order, data: _purchase_order(
+        services.update_purchase_order(user, order, **_changes(_entered(data, Supplier))).pk
+    ),
 )  # fmt: skip
-
-
-@router.post(
-    "/purchase-orders", response={201: PurchaseOrderOut}, summary="Create a purchase order"
-)
-def create_purchase_order(request: HttpRequest, payload: PurchaseOrderIn) -> Status[PurchaseOrder]:
-    require(request, CHANGE)
-    order = services.create_purchase_order(
-        request.user, supplier=_partner(Supplier, payload.supplier), order_date=payload.order_date,
-        lines=_lines(payload.lines), number=payload.number, status=payload.status,
-    )  # fmt: skip
-    return Status(201, _purchase_order(order.pk))
-
-
-@router.patch(
-    "/purchase-orders/{order_id}", response=PurchaseOrderOut, summary="Change a purchase order"
-)
-def update_purchase_order(
-    request: HttpRequest, order_id: int, payload: PurchaseOrderPatch
-) -> PurchaseOrder:
-    require(request, CHANGE)
-    data = payload.model_dump(exclude_unset=True)
-    lines = data.pop("lines", None)
-    if "supplier" in data:
-        data["supplier"] = _partner(Supplier, data["supplier"])
-    services.update_purchase_order(
-        request.user, _purchase_order(order_id), changes=data,
-        lines=_lines(payload.lines or []) if lines is not None else None,
-    )  # fmt: skip
-    return _purchase_order(order_id)
 
 
 @router.post(
@@ -408,7 +382,7 @@ resources.add(
         user, item=item_by_sku(data["item"]), date=data["date"], quantity=data["quantity"]
     ),
     update=lambda user, forecast, data: services.update_forecast(
-        user, forecast, quantity=data["quantity"], date=data["date"]
+        user, forecast, quantity=data.get("quantity"), date=data.get("date")
     ),
     delete=services.delete_forecast,
 )  # fmt: skip
