@@ -52,27 +52,44 @@ def lateness(line: SalesOrderLine | PurchaseOrderLine, today: dt.date) -> tuple[
 
 # --- sales orders -------------------------------------------------------------------------------
 
-SALES = ListPage(
-    title="Sales orders",
-    subtitle="Open customer demand, one row per order line.",
-    queryset=lambda: SalesOrderLine.objects.select_related("order__customer", "item"),
-    columns=[
-        Column("Order", "order.number", sort="order__number", link=True),
-        Column("Line", "line", numeric=True),
-        Column("Customer", "order.customer.name", sort="order__customer__name"),
-        Column("Item", "item.sku", sort="item__sku"),
-        Column("Quantity", "quantity", sort="quantity", numeric=True),
-        Column("Shipped", "shipped_quantity", numeric=True),
-        Column("Due", "due_date", sort="due_date"),
-        Column("Status", "order.get_status_display", sort="order__status", badge=True),
-    ],
-    search_fields=["order__number", "order__customer__name", "item__sku"],
-    filters=[Filter("status", "Status", "order__status", SalesOrder.Status.choices)],
-    default_sort="due_date",
-    detail_url=lambda line: reverse("orders:salesorder-detail", args=[line.order_id]),
-    create_url_name="orders:salesorder-create",
-    create_capability=CHANGE,
-)
+
+def order_lines_page(
+    title: str,
+    subtitle: str,
+    line_model: Any,
+    statuses: Any,
+    partner: str,
+    delivered: str,
+    url: str,
+) -> ListPage:
+    """A list of open orders, one row per line: sales and purchase orders look the same."""
+    return ListPage(
+        title=title,
+        subtitle=subtitle,
+        queryset=lambda: line_model.objects.select_related(f"order__{partner}", "item"),
+        columns=[
+            Column("Order", "order.number", sort="order__number", link=True),
+            Column("Line", "line", numeric=True),
+            Column(partner.title(), f"order.{partner}.name", sort=f"order__{partner}__name"),
+            Column("Item", "item.sku", sort="item__sku"),
+            Column("Quantity", "quantity", sort="quantity", numeric=True),
+            Column(delivered.split("_")[0].title(), delivered, numeric=True),
+            Column("Due", "due_date", sort="due_date"),
+            Column("Status", "order.get_status_display", sort="order__status", badge=True),
+        ],
+        search_fields=["order__number", f"order__{partner}__name", "item__sku"],
+        filters=[Filter("status", "Status", "order__status", statuses)],
+        default_sort="due_date",
+        detail_url=lambda line: reverse(f"orders:{url}-detail", args=[line.order_id]),
+        create_url_name=f"orders:{url}-create",
+        create_capability=CHANGE,
+    )
+
+
+SALES = order_lines_page(
+    "Sales orders", "Open customer demand, one row per order line.",
+    SalesOrderLine, SalesOrder.Status.choices, "customer", "shipped_quantity", "salesorder",
+)  # fmt: skip
 
 
 @requires("view")
@@ -130,27 +147,11 @@ def sales_order_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- purchase orders ----------------------------------------------------------------------------
 
-PURCHASES = ListPage(
-    title="Purchase orders",
-    subtitle="Open supply from suppliers, one row per order line.",
-    queryset=lambda: PurchaseOrderLine.objects.select_related("order__supplier", "item"),
-    columns=[
-        Column("Order", "order.number", sort="order__number", link=True),
-        Column("Line", "line", numeric=True),
-        Column("Supplier", "order.supplier.name", sort="order__supplier__name"),
-        Column("Item", "item.sku", sort="item__sku"),
-        Column("Quantity", "quantity", sort="quantity", numeric=True),
-        Column("Received", "received_quantity", numeric=True),
-        Column("Due", "due_date", sort="due_date"),
-        Column("Status", "order.get_status_display", sort="order__status", badge=True),
-    ],
-    search_fields=["order__number", "order__supplier__name", "item__sku"],
-    filters=[Filter("status", "Status", "order__status", PurchaseOrder.Status.choices)],
-    default_sort="due_date",
-    detail_url=lambda line: reverse("orders:purchaseorder-detail", args=[line.order_id]),
-    create_url_name="orders:purchaseorder-create",
-    create_capability=CHANGE,
-)
+PURCHASES = order_lines_page(
+    "Purchase orders", "Open supply from suppliers, one row per order line.",
+    PurchaseOrderLine, PurchaseOrder.Status.choices, "supplier", "received_quantity",
+    "purchaseorder",
+)  # fmt: skip
 
 
 @requires("view")
