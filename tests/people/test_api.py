@@ -17,11 +17,6 @@ def crew(day_shift):
     return weld
 
 
-def test_without_credentials_is_401(client):
-    for path in ("/workers", "/skills", "/certifications"):
-        assert client.get(f"/api/v1{path}").status_code == 401
-
-
 def test_planner_cannot_change_the_crew(planner_client, api_as, crew):
     response = api_as(planner_client).patch("/workers/W1", {"name": "New"})
     assert response.status_code == 403

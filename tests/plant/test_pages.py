@@ -106,12 +106,6 @@ def test_delete_page_says_what_still_uses_a_calendar(planner_client, work_center
     assert Calendar.objects.filter(pk=work_center.calendar.pk).exists()
 
 
-def test_delete_unused_work_center(planner_client, work_center):
-    response = planner_client.post(reverse("plant:workcenter-delete", args=[work_center.pk]))
-    assert response.status_code == 302
-    assert not WorkCenter.objects.exists()
-
-
 def test_shift_form_with_weekdays_and_night_shift(planner_client):
     response = planner_client.post(
         reverse("plant:shift-create"),

@@ -211,7 +211,7 @@ def rule_create(request: HttpRequest) -> HttpResponse:
         form,
         title=f"New rule: {form.kind.label}",
         cancel_url=reverse("alerts:rule-list"),
-        save=lambda f: services.create_rule(request.user, f.values()),  # type: ignore[attr-defined]
+        save=lambda f: services.create_rule(request.user, f.values()),
         done=lambda r: reverse("alerts:rule-list"),
     )
 
@@ -234,7 +234,7 @@ def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form,
         title=f"Rule {rule.name} ({form.kind.label})",
         cancel_url=reverse("alerts:rule-list"),
-        save=lambda f: services.update_rule(request.user, rule, f.values()),  # type: ignore[attr-defined]
+        save=lambda f: services.update_rule(request.user, rule, f.values()),
         done=lambda r: reverse("alerts:rule-list"),
     )
 
@@ -306,7 +306,7 @@ def webhook_create(request: HttpRequest) -> HttpResponse:
         form,
         title="New webhook endpoint",
         cancel_url=reverse("alerts:webhook-list"),
-        save=lambda f: services.create_endpoint(request.user, f.values()),  # type: ignore[attr-defined]
+        save=lambda f: services.create_endpoint(request.user, f.values()),
         done=lambda e: reverse("alerts:webhook-detail", args=[e.pk]) + "?secret=1",
     )
 
@@ -321,7 +321,7 @@ def webhook_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form,
         title=f"Webhook {endpoint.name}",
         cancel_url=reverse("alerts:webhook-detail", args=[pk]),
-        save=lambda f: services.update_endpoint(request.user, endpoint, f.values()),  # type: ignore[attr-defined]
+        save=lambda f: services.update_endpoint(request.user, endpoint, f.values()),
         done=lambda e: reverse("alerts:webhook-detail", args=[e.pk]),
     )
 

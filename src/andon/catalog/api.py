@@ -19,23 +19,22 @@ from ninja import (
     FilterLookup,
     FilterSchema,
     Form,
-    PatchDict,
-    Query,
     Router,
     Schema,
     Status,
     UploadedFile,
 )
-from ninja.pagination import paginate
 
 from andon.accounts.permissions import require
+from andon.accounts.roles import can
 from andon.catalog import documents, services, structure
 from andon.catalog.models import BomLine, Item, Operation, OperationDocument, UnitOfMeasure
+from andon.core.crud_api import Resources
 from andon.core.errors import NotFound
-from andon.core.pagination import Pagination
 
 router = Router(tags=["catalog"])
 CHANGE = "catalog.change"
+resources = Resources(router, __name__, CHANGE, can)
 MAX_TREE_ROWS = 5000
 
 
@@ -87,37 +86,21 @@ class UnitOut(UnitIn):
     pass
 
 
-@router.get("/units", response=list[UnitOut], summary="List units of measure")
-@paginate(Pagination)
-def list_units(request: HttpRequest, dimension: str | None = None) -> QuerySet[UnitOfMeasure]:
-    require(request, "view")
-    units = UnitOfMeasure.objects.order_by("dimension", "ratio_to_base", "code")
-    return units.filter(dimension=dimension) if dimension else units
+class UnitFilter(FilterSchema):
+    dimension: str | None = None
 
 
-@router.get("/units/{code}", response=UnitOut, summary="One unit of measure")
-def get_unit(request: HttpRequest, code: str) -> UnitOfMeasure:
-    require(request, "view")
-    return _unit(code)
-
-
-@router.post("/units", response={201: UnitOut}, summary="Create a unit of measure")
-def create_unit(request: HttpRequest, payload: UnitIn) -> Status[UnitOfMeasure]:
-    require(request, CHANGE)
-    return Status(201, services.create_unit(request.user, payload.model_dump()))
-
-
-@router.patch("/units/{code}", response=UnitOut, summary="Change a unit of measure")
-def update_unit(request: HttpRequest, code: str, payload: PatchDict[UnitIn]) -> UnitOfMeasure:
-    require(request, CHANGE)
-    return services.update_unit(request.user, _unit(code), payload)
-
-
-@router.delete("/units/{code}", response={204: None}, summary="Delete an unused unit")
-def delete_unit(request: HttpRequest, code: str) -> Status[None]:
-    require(request, CHANGE)
-    services.delete_unit(request.user, _unit(code))
-    return Status(204, None)
+resources.add(
+    "/units", "unit", "units", noun="unit of measure", plural="units of measure",
+    schema_in=UnitIn, schema_out=UnitOut, filters=UnitFilter,
+    queryset=lambda: UnitOfMeasure.objects.order_by("dimension", "ratio_to_base", "code"),
+    fetch=_unit, create=services.create_unit, update=services.update_unit,
+    delete=services.delete_unit,
+    summaries={
+        "create": "Create a unit of measure", "update": "Change a unit of measure",
+        "delete": "Delete an unused unit",
+    },
+)  # fmt: skip
 
 
 # --- items --------------------------------------------------------------------------------------
@@ -160,36 +143,13 @@ class ItemFilter(FilterSchema):
     active: bool | None = None
 
 
-@router.get("/items", response=list[ItemOut], summary="List items")
-@paginate(Pagination)
-def list_items(request: HttpRequest, filters: Query[ItemFilter]) -> QuerySet[Item]:
-    require(request, "view")
-    return filters.filter(Item.objects.select_related("uom").order_by("sku"))
-
-
-@router.get("/items/{sku}", response=ItemOut, summary="One item")
-def get_item(request: HttpRequest, sku: str) -> Item:
-    require(request, "view")
-    return _item(sku)
-
-
-@router.post("/items", response={201: ItemOut}, summary="Create an item")
-def create_item(request: HttpRequest, payload: ItemIn) -> Status[Item]:
-    require(request, CHANGE)
-    return Status(201, services.create_item(request.user, payload.model_dump()))
-
-
-@router.patch("/items/{sku}", response=ItemOut, summary="Change an item")
-def update_item(request: HttpRequest, sku: str, payload: PatchDict[ItemIn]) -> Item:
-    require(request, CHANGE)
-    return services.update_item(request.user, _item(sku), payload)
-
-
-@router.delete("/items/{sku}", response={204: None}, summary="Delete an unused item")
-def delete_item(request: HttpRequest, sku: str) -> Status[None]:
-    require(request, CHANGE)
-    services.delete_item(request.user, _item(sku))
-    return Status(204, None)
+resources.add(
+    "/items", "item", "items", key=("sku", str),
+    schema_in=ItemIn, schema_out=ItemOut, filters=ItemFilter,
+    queryset=lambda: Item.objects.select_related("uom").order_by("sku"),
+    fetch=_item, create=services.create_item, update=services.update_item,
+    delete=services.delete_item, summaries={"delete": "Delete an unused item"},
+)  # fmt: skip
 
 
 # --- bills of materials -------------------------------------------------------------------------
@@ -248,38 +208,24 @@ def item_bom(request: HttpRequest, sku: str) -> QuerySet[BomLine]:
     return lines.order_by("position", "id")
 
 
-@router.get("/bom-lines/{line_id}", response=BomLineOut, summary="One BOM line")
-def get_bom_line(request: HttpRequest, line_id: int) -> BomLine:
-    require(request, "view")
-    return _line(line_id)
+BOM_LINE_CREATE = "Add a component to a bill (refused with code bom_cycle if it would close a loop)"
 
 
-@router.post(
-    "/bom-lines",
-    response={201: BomLineOut},
-    summary="Add a component to a bill (refused with code bom_cycle if it would close a loop)",
-)
-def create_bom_line(request: HttpRequest, payload: BomLineIn) -> Status[BomLine]:
-    require(request, CHANGE)
-    data = payload.model_dump()
+def _add_bom_line(user: Any, data: dict[str, Any]) -> BomLine:
     parent = services.required_reference(Item, data.pop("parent"), "parent")
     component = services.required_reference(Item, data.pop("component"), "component")
-    line = services.add_bom_line(request.user, parent=parent, component=component, **data)
-    return Status(201, _line(line.pk))
-
-
-@router.patch("/bom-lines/{line_id}", response=BomLineOut, summary="Change a BOM line")
-def update_bom_line(request: HttpRequest, line_id: int, payload: PatchDict[BomLineIn]) -> BomLine:
-    require(request, CHANGE)
-    line = services.update_bom_line(request.user, _line(line_id), payload)
+    line = services.add_bom_line(user, parent=parent, component=component, **data)
     return _line(line.pk)
 
 
-@router.delete("/bom-lines/{line_id}", response={204: None}, summary="Remove a BOM line")
-def delete_bom_line(request: HttpRequest, line_id: int) -> Status[None]:
-    require(request, CHANGE)
-    services.remove_bom_line(request.user, _line(line_id))
-    return Status(204, None)
+resources.add(
+    "/bom-lines", "bom_line", "bom_lines", noun="BOM line", key=("line_id", int), listed=False,
+    schema_in=BomLineIn, schema_out=BomLineOut, queryset=BomLine.objects.all, fetch=_line,
+    create=_add_bom_line,
+    update=lambda user, line, data: _line(services.update_bom_line(user, line, data).pk),
+    delete=services.remove_bom_line,
+    summaries={"create": BOM_LINE_CREATE, "delete": "Remove a BOM line"},
+)  # fmt: skip
 
 
 # --- multi-level views --------------------------------------------------------------------------
@@ -502,46 +448,21 @@ class OperationFilter(FilterSchema):
     work_center: Annotated[str | None, FilterLookup("work_center__code")] = None
 
 
-@router.get("/operations", response=list[OperationOut], summary="List routing operations")
-@paginate(Pagination)
-def list_operations(request: HttpRequest, filters: Query[OperationFilter]) -> QuerySet[Operation]:
-    require(request, "view")
-    return filters.filter(_operations().order_by("item__sku", "sequence"))
-
-
 @router.get("/items/{sku}/routing", response=list[OperationOut], summary="An item's routing")
 def item_routing(request: HttpRequest, sku: str) -> QuerySet[Operation]:
     require(request, "view")
     return _operations().filter(item=_item(sku)).order_by("sequence")
 
 
-@router.get("/operations/{operation_id}", response=OperationOut, summary="One operation")
-def get_operation(request: HttpRequest, operation_id: int) -> Operation:
-    require(request, "view")
-    return _operation(operation_id)
-
-
-@router.post("/operations", response={201: OperationOut}, summary="Add a routing operation")
-def create_operation(request: HttpRequest, payload: OperationIn) -> Status[Operation]:
-    require(request, CHANGE)
-    operation = services.create_operation(request.user, payload.model_dump())
-    return Status(201, _operation(operation.pk))
-
-
-@router.patch("/operations/{operation_id}", response=OperationOut, summary="Change an operation")
-def update_operation(
-    request: HttpRequest, operation_id: int, payload: PatchDict[OperationIn]
-) -> Operation:
-    require(request, CHANGE)
-    operation = services.update_operation(request.user, _operation(operation_id), payload)
-    return _operation(operation.pk)
-
-
-@router.delete("/operations/{operation_id}", response={204: None}, summary="Delete an operation")
-def delete_operation(request: HttpRequest, operation_id: int) -> Status[None]:
-    require(request, CHANGE)
-    services.delete_operation(request.user, _operation(operation_id))
-    return Status(204, None)
+resources.add(
+    "/operations", "operation", "operations", key=("operation_id", int),
+    schema_in=OperationIn, schema_out=OperationOut, filters=OperationFilter,
+    queryset=lambda: _operations().order_by("item__sku", "sequence"), fetch=_operation,
+    create=lambda user, data: _operation(services.create_operation(user, data).pk),
+    update=lambda user, op, data: _operation(services.update_operation(user, op, data).pk),
+    delete=services.delete_operation,
+    summaries={"list": "List routing operations", "create": "Add a routing operation"},
+)  # fmt: skip
 
 
 # --- operation documents ----------------------------------------------------------------------

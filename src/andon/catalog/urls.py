@@ -4,11 +4,7 @@ from andon.catalog import document_views, edit_views, views
 
 app_name = "catalog"
 urlpatterns = [
-    path("items/", views.item_list, name="item-list"),
-    path("items/new/", edit_views.item_create, name="item-create"),
-    path("items/<int:pk>/", views.item_detail, name="item-detail"),
-    path("items/<int:pk>/edit/", edit_views.item_edit, name="item-edit"),
-    path("items/<int:pk>/delete/", edit_views.item_delete, name="item-delete"),
+    *views.ITEMS.urls("items", detail=views.item_detail),
     path("items/<int:pk>/bom/", views.item_bom, name="item-bom"),
     path("items/<int:pk>/bom/add/", edit_views.bom_line_create, name="bomline-create"),
     path("items/<int:pk>/where-used/", views.item_where_used, name="item-where-used"),
@@ -26,8 +22,5 @@ urlpatterns = [
     path("documents/<int:pk>/remove/", document_views.document_remove, name="document-remove"),
     path("boms/", views.bom_list, name="bom-list"),
     path("routings/", views.routing_list, name="routing-list"),
-    path("units/", views.uom_list, name="uom-list"),
-    path("units/new/", edit_views.uom_create, name="uom-create"),
-    path("units/<int:pk>/edit/", edit_views.uom_edit, name="uom-edit"),
-    path("units/<int:pk>/delete/", edit_views.uom_delete, name="uom-delete"),
+    *views.UNITS.urls("units"),
 ]

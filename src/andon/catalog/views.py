@@ -17,8 +17,10 @@ from django.utils import timezone
 
 from andon.accounts.permissions import requires
 from andon.accounts.roles import can
-from andon.catalog import structure
+from andon.catalog import services, structure
+from andon.catalog.forms import ItemForm, UnitForm
 from andon.catalog.models import Item, Operation, UnitOfMeasure
+from andon.core.crud import RecordPages
 from andon.core.errors import DomainError
 from andon.core.listing import Column, Filter, ListPage, render_list
 
@@ -33,35 +35,31 @@ def _categories() -> list[tuple[str, str]]:
     return [(v, v) for v in values.distinct()]
 
 
-ITEMS = ListPage(
-    title="Items",
-    queryset=lambda: Item.objects.select_related("uom"),
-    columns=[
-        Column("SKU", "sku", sort="sku", link=True),
-        Column("Name", "name", sort="name"),
-        Column("Type", "get_procurement_display", sort="procurement", badge=True),
-        Column("Category", "category", sort="category"),
-        Column("Unit", "uom.code"),
-        Column("Lead time (d)", "lead_time_days", sort="lead_time_days", numeric=True),
-        Column("Lot size", "get_lot_size_rule_display", sort="lot_size_rule"),
-        Column("Std cost", "standard_cost", sort="standard_cost", numeric=True),
-    ],
-    search_fields=["sku", "name", "category"],
-    filters=[
-        Filter("procurement", "Make / buy", "procurement", Item.Procurement.choices),
-        Filter("rule", "Lot-size rule", "lot_size_rule", Item.LotSizeRule.choices),
-        Filter("category", "Category", "category", _categories),
-    ],
-    default_sort="sku",
-    detail_url=lambda item: reverse("catalog:item-detail", args=[item.pk]),
-    create_url_name="catalog:item-create",
-    create_capability=CHANGE,
-)
-
-
-@requires("view")
-def item_list(request: HttpRequest) -> HttpResponse:
-    return render_list(request, ITEMS)
+ITEMS = RecordPages(
+    Item, "catalog:item", CHANGE, can, "item", form=ItemForm, edit_title="Edit {0.sku}",
+    create=services.create_item, update=services.update_item, delete=services.delete_item,
+    list_page=ListPage(
+        title="Items",
+        queryset=lambda: Item.objects.select_related("uom"),
+        columns=[
+            Column("SKU", "sku", sort="sku", link=True),
+            Column("Name", "name", sort="name"),
+            Column("Type", "get_procurement_display", sort="procurement", badge=True),
+            Column("Category", "category", sort="category"),
+            Column("Unit", "uom.code"),
+            Column("Lead time (d)", "lead_time_days", sort="lead_time_days", numeric=True),
+            Column("Lot size", "get_lot_size_rule_display", sort="lot_size_rule"),
+            Column("Std cost", "standard_cost", sort="standard_cost", numeric=True),
+        ],
+        search_fields=["sku", "name", "category"],
+        filters=[
+            Filter("procurement", "Make / buy", "procurement", Item.Procurement.choices),
+            Filter("rule", "Lot-size rule", "lot_size_rule", Item.LotSizeRule.choices),
+            Filter("category", "Category", "category", _categories),
+        ],
+        default_sort="sku",
+    ),
+)  # fmt: skip
 
 
 def _batch_quantity(item: Item) -> Decimal:
@@ -111,7 +109,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "stock": stock,
             "on_hand": on_hand,
             "today": today,
-            "can_change": can(request.user, CHANGE),
+            "can_change": ITEMS.may_change(request),
         },
     )
 
@@ -236,29 +234,27 @@ def _unit_items() -> Any:
     return UnitOfMeasure.objects.annotate(items=Count("item"))
 
 
-UNITS = ListPage(
-    title="Units of measure",
-    subtitle="Units convert only inside their dimension, through the ratio to its base unit.",
-    queryset=_unit_items,
-    columns=[
-        Column("Code", "code", sort="code", link=True),
-        Column("Name", "name", sort="name"),
-        Column("Dimension", "get_dimension_display", sort="dimension"),
-        Column("Base units", "ratio_to_base", numeric=True),
-        Column("Whole numbers", lambda u: "yes" if u.whole_numbers else "no"),
-        Column("Items", "items", sort="items", numeric=True),
-    ],
-    search_fields=["code", "name"],
-    filters=[
-        Filter("dimension", "Dimension", "dimension", UnitOfMeasure.Dimension.choices),
-    ],
-    default_sort="code",
-    detail_url=lambda unit: reverse("catalog:uom-edit", args=[unit.pk]),
-    create_url_name="catalog:uom-create",
-    create_capability=CHANGE,
-)
-
-
-@requires("view")
-def uom_list(request: HttpRequest) -> HttpResponse:
-    return render_list(request, UNITS)
+UNITS = RecordPages(
+    UnitOfMeasure, "catalog:uom", CHANGE, can, "unit of measure", form=UnitForm,
+    edit_title="Edit unit {0.code}", detail=False,
+    create=services.create_unit, update=services.update_unit, delete=services.delete_unit,
+    list_page=ListPage(
+        title="Units of measure",
+        subtitle="Units convert only inside their dimension, through the ratio to its base unit.",
+        queryset=_unit_items,
+        columns=[
+            Column("Code", "code", sort="code", link=True),
+            Column("Name", "name", sort="name"),
+            Column("Dimension", "get_dimension_display", sort="dimension"),
+            Column("Base units", "ratio_to_base", numeric=True),
+            Column("Whole numbers", lambda u: "yes" if u.whole_numbers else "no"),
+            Column("Items", "items", sort="items", numeric=True),
+        ],
+        search_fields=["code", "name"],
+        filters=[
+            Filter("dimension", "Dimension", "dimension", UnitOfMeasure.Dimension.choices),
+        ],
+        default_sort="code",
+        detail_url=lambda unit: reverse("catalog:uom-edit", args=[unit.pk]),
+    ),
+)  # fmt: skip

@@ -56,11 +56,11 @@ def show_problems(form: forms.BaseForm, error: DomainError) -> None:
 
 def form_page(
     request: HttpRequest,
-    form: forms.ModelForm[Any],
+    form: forms.BaseForm,
     *,
     title: str,
     cancel_url: str,
-    save: Callable[[forms.ModelForm[Any]], models.Model],
+    save: Callable[[Any], models.Model],
     done: Callable[[models.Model], str],
     delete_url: str = "",
 ) -> HttpResponse:

@@ -12,12 +12,12 @@ from typing import Annotated, Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
-from ninja import FilterLookup, FilterSchema, Query, Router, Schema, Status
-from ninja.pagination import paginate
+from ninja import FilterLookup, FilterSchema, Router, Schema, Status
 
 from andon.accounts.permissions import require
+from andon.accounts.roles import can
+from andon.core.crud_api import Resources
 from andon.core.errors import NotFound, Problem, ValidationFailed
-from andon.core.pagination import Pagination
 from andon.inventory.api import MoveOut
 from andon.inventory.lookups import item_by_sku, location_by_code, lot_by_code
 from andon.inventory.models import StockMove
@@ -33,6 +33,7 @@ from andon.partners.models import Customer, Supplier
 
 router = Router(tags=["orders"])
 CHANGE = "orders.change"
+resources = Resources(router, __name__, CHANGE, can)
 
 
 class LineIn(Schema):
@@ -58,27 +59,44 @@ class LineOut(Schema):
         return obj.item.sku
 
 
-def _lines(entries: list[LineIn]) -> list[services.LineInput]:
-    """Resolve item codes of every line, reporting unknown ones by row."""
+def _lines(entries: list[dict[str, Any]]) -> list[services.LineInput]:
+    """Resolve item codes of every line (as the body gives them), reporting unknown ones by row."""
     problems: list[Problem] = []
     result: list[services.LineInput] = []
     for row, entry in enumerate(entries, start=1):
         try:
-            item = item_by_sku(entry.item)
+            item = item_by_sku(entry["item"])
         except ValidationFailed:
             problems.append(
-                Problem(message=f"Unknown item {entry.item!r}.", row=row, column="item")
+                Problem(message=f"Unknown item {entry['item']!r}.", row=row, column="item")
             )
             continue
         result.append(
             services.LineInput(
-                item=item, quantity=entry.quantity, due_date=entry.due_date,
-                unit_price=entry.unit_price, line=entry.line,
+                item=item, quantity=entry["quantity"], due_date=entry.get("due_date"),
+                unit_price=entry.get("unit_price"), line=entry.get("line"),
             )
         )  # fmt: skip
     if problems:
         raise ValidationFailed("; ".join(str(p) for p in problems), problems, code="unknown_item")
     return result
+
+
+def _entered(data: dict[str, Any], partner: type[Customer] | type[Supplier]) -> dict[str, Any]:
+    """An order body with its partner and the items of its lines resolved from their codes."""
+    values = dict(data)
+    name = partner._meta.model_name or ""
+    if name in values:
+        values[name] = _partner(partner, values[name])
+    if values.get("lines") is not None:
+        values["lines"] = _lines(values["lines"])
+    return values
+
+
+def _changes(values: dict[str, Any]) -> dict[str, Any]:
+    """An update's arguments: the header changes, and the lines if the body gives them."""
+    lines = values.pop("lines", None)
+    return {"changes": values, "lines": lines}
 
 
 def _partner(model: type[Customer] | type[Supplier], code: str) -> Any:
@@ -166,44 +184,18 @@ def _sales_order(order_id: int) -> SalesOrder:
     return order
 
 
-@router.get("/sales-orders", response=list[SalesOrderOut], summary="List sales orders with lines")
-@paginate(Pagination)
-def list_sales_orders(
-    request: HttpRequest, filters: Query[SalesOrderFilter]
-) -> QuerySet[SalesOrder]:
-    require(request, "view")
-    return filters.filter(_sales_orders()).distinct().order_by("-order_date", "number")
-
-
-@router.get("/sales-orders/{order_id}", response=SalesOrderOut, summary="One sales order")
-def get_sales_order(request: HttpRequest, order_id: int) -> SalesOrder:
-    require(request, "view")
-    return _sales_order(order_id)
-
-
-@router.post("/sales-orders", response={201: SalesOrderOut}, summary="Create a sales order")
-def create_sales_order(request: HttpRequest, payload: SalesOrderIn) -> Status[SalesOrder]:
-    require(request, CHANGE)
-    order = services.create_sales_order(
-        request.user, customer=_partner(Customer, payload.customer), order_date=payload.order_date,
-        lines=_lines(payload.lines), number=payload.number,
-        customer_reference=payload.customer_reference,
-    )  # fmt: skip
-    return Status(201, _sales_order(order.pk))
-
-
-@router.patch("/sales-orders/{order_id}", response=SalesOrderOut, summary="Change a sales order")
-def update_sales_order(request: HttpRequest, order_id: int, payload: SalesOrderPatch) -> SalesOrder:
-    require(request, CHANGE)
-    data = payload.model_dump(exclude_unset=True)
-    lines = data.pop("lines", None)
-    if "customer" in data:
-        data["customer"] = _partner(Customer, data["customer"])
-    services.update_sales_order(
-        request.user, _sales_order(order_id), changes=data,
-        lines=_lines(payload.lines or []) if lines is not None else None,
-    )  # fmt: skip
-    return _sales_order(order_id)
+resources.add(
+    "/sales-orders", "sales_order", "sales_orders", key=("order_id", int),
+    schema_in=SalesOrderIn, schema_out=SalesOrderOut, filters=SalesOrderFilter,
+    queryset=lambda: _sales_orders().order_by("-order_date", "number"), distinct=True,
+    fetch=_sales_order, summaries={"list": "List sales orders with lines"}, patch=SalesOrderPatch,
+    create=lambda user, data: _sales_order(
+        services.create_sales_order(user, **_entered(data, Customer)).pk
+    ),
+    update=lambda user, order, data: _sales_order(
+        services.update_sales_order(user, order, **_changes(_entered(data, Customer))).pk
+    ),
+)  # fmt: skip
 
 
 @router.post(
@@ -298,49 +290,18 @@ def _purchase_order(order_id: int) -> PurchaseOrder:
     return order
 
 
-@router.get("/purchase-orders", response=list[PurchaseOrderOut], summary="List purchase orders")
-@paginate(Pagination)
-def list_purchase_orders(
-    request: HttpRequest, filters: Query[PurchaseOrderFilter]
-) -> QuerySet[PurchaseOrder]:
-    require(request, "view")
-    return filters.filter(_purchase_orders()).distinct().order_by("-order_date", "number")
-
-
-@router.get("/purchase-orders/{order_id}", response=PurchaseOrderOut, summary="One purchase order")
-def get_purchase_order(request: HttpRequest, order_id: int) -> PurchaseOrder:
-    require(request, "view")
-    return _purchase_order(order_id)
-
-
-@router.post(
-    "/purchase-orders", response={201: PurchaseOrderOut}, summary="Create a purchase order"
-)
-def create_purchase_order(request: HttpRequest, payload: PurchaseOrderIn) -> Status[PurchaseOrder]:
-    require(request, CHANGE)
-    order = services.create_purchase_order(
-        request.user, supplier=_partner(Supplier, payload.supplier), order_date=payload.order_date,
-        lines=_lines(payload.lines), number=payload.number, status=payload.status,
-    )  # fmt: skip
-    return Status(201, _purchase_order(order.pk))
-
-
-@router.patch(
-    "/purchase-orders/{order_id}", response=PurchaseOrderOut, summary="Change a purchase order"
-)
-def update_purchase_order(
-    request: HttpRequest, order_id: int, payload: PurchaseOrderPatch
-) -> PurchaseOrder:
-    require(request, CHANGE)
-    data = payload.model_dump(exclude_unset=True)
-    lines = data.pop("lines", None)
-    if "supplier" in data:
-        data["supplier"] = _partner(Supplier, data["supplier"])
-    services.update_purchase_order(
-        request.user, _purchase_order(order_id), changes=data,
-        lines=_lines(payload.lines or []) if lines is not None else None,
-    )  # fmt: skip
-    return _purchase_order(order_id)
+resources.add(
+    "/purchase-orders", "purchase_order", "purchase_orders", key=("order_id", int),
+    schema_in=PurchaseOrderIn, schema_out=PurchaseOrderOut, filters=PurchaseOrderFilter,
+    queryset=lambda: _purchase_orders().order_by("-order_date", "number"), distinct=True,
+    fetch=_purchase_order, patch=PurchaseOrderPatch,
+    create=lambda user, data: _purchase_order(
+        services.create_purchase_order(user, **_entered(data, Supplier)).pk
+    ),
+    update=lambda user, order, data: _purchase_order(
+        services.update_purchase_order(user, order, **_changes(_entered(data, Supplier))).pk
+    ),
+)  # fmt: skip
 
 
 @router.post(
@@ -412,38 +373,16 @@ def _forecast(forecast_id: int) -> Forecast:
     return found
 
 
-@router.get("/forecasts", response=list[ForecastOut], summary="List forecasts")
-@paginate(Pagination)
-def list_forecasts(request: HttpRequest, filters: Query[ForecastFilter]) -> QuerySet[Forecast]:
-    require(request, "view")
-    return filters.filter(Forecast.objects.select_related("item").order_by("date", "item__sku"))
-
-
-@router.get("/forecasts/{forecast_id}", response=ForecastOut, summary="One forecast")
-def get_forecast(request: HttpRequest, forecast_id: int) -> Forecast:
-    require(request, "view")
-    return _forecast(forecast_id)
-
-
-@router.post("/forecasts", response={201: ForecastOut}, summary="Create a forecast")
-def create_forecast(request: HttpRequest, payload: ForecastIn) -> Status[Forecast]:
-    require(request, CHANGE)
-    forecast = services.create_forecast(
-        request.user, item=item_by_sku(payload.item), date=payload.date, quantity=payload.quantity
-    )
-    return Status(201, forecast)
-
-
-@router.patch("/forecasts/{forecast_id}", response=ForecastOut, summary="Change a forecast")
-def update_forecast(request: HttpRequest, forecast_id: int, payload: ForecastPatch) -> Forecast:
-    require(request, CHANGE)
-    return services.update_forecast(
-        request.user, _forecast(forecast_id), quantity=payload.quantity, date=payload.date
-    )
-
-
-@router.delete("/forecasts/{forecast_id}", response={204: None}, summary="Delete a forecast")
-def delete_forecast(request: HttpRequest, forecast_id: int) -> Status[None]:
-    require(request, CHANGE)
-    services.delete_forecast(request.user, _forecast(forecast_id))
-    return Status(204, None)
+resources.add(
+    "/forecasts", "forecast", "forecasts", key=("forecast_id", int),
+    schema_in=ForecastIn, schema_out=ForecastOut, filters=ForecastFilter, patch=ForecastPatch,
+    queryset=lambda: Forecast.objects.select_related("item").order_by("date", "item__sku"),
+    fetch=_forecast,
+    create=lambda user, data: services.create_forecast(
+        user, item=item_by_sku(data["item"]), date=data["date"], quantity=data["quantity"]
+    ),
+    update=lambda user, forecast, data: services.update_forecast(
+        user, forecast, quantity=data.get("quantity"), date=data.get("date")
+    ),
+    delete=services.delete_forecast,
+)  # fmt: skip

@@ -23,11 +23,7 @@ from andon.inventory.services import fmt
 from andon.orders import services
 from andon.orders.forms import (
     ForecastForm,
-    LineFormSet,
-    PurchaseOrderForm,
     ReceiveForm,
-    SalesOrderForm,
-    lines_from,
     show_errors,
 )
 from andon.orders.models import (
@@ -56,27 +52,44 @@ def lateness(line: SalesOrderLine | PurchaseOrderLine, today: dt.date) -> tuple[
 
 # --- sales orders -------------------------------------------------------------------------------
 
-SALES = ListPage(
-    title="Sales orders",
-    subtitle="Open customer demand, one row per order line.",
-    queryset=lambda: SalesOrderLine.objects.select_related("order__customer", "item"),
-    columns=[
-        Column("Order", "order.number", sort="order__number", link=True),
-        Column("Line", "line", numeric=True),
-        Column("Customer", "order.customer.name", sort="order__customer__name"),
-        Column("Item", "item.sku", sort="item__sku"),
-        Column("Quantity", "quantity", sort="quantity", numeric=True),
-        Column("Shipped", "shipped_quantity", numeric=True),
-        Column("Due", "due_date", sort="due_date"),
-        Column("Status", "order.get_status_display", sort="order__status", badge=True),
-    ],
-    search_fields=["order__number", "order__customer__name", "item__sku"],
-    filters=[Filter("status", "Status", "order__status", SalesOrder.Status.choices)],
-    default_sort="due_date",
-    detail_url=lambda line: reverse("orders:salesorder-detail", args=[line.order_id]),
-    create_url_name="orders:salesorder-create",
-    create_capability=CHANGE,
-)
+
+def order_lines_page(
+    title: str,
+    subtitle: str,
+    line_model: Any,
+    statuses: Any,
+    partner: str,
+    delivered: str,
+    url: str,
+) -> ListPage:
+    """A list of open orders, one row per line: sales and purchase orders look the same."""
+    return ListPage(
+        title=title,
+        subtitle=subtitle,
+        queryset=lambda: line_model.objects.select_related(f"order__{partner}", "item"),
+        columns=[
+            Column("Order", "order.number", sort="order__number", link=True),
+            Column("Line", "line", numeric=True),
+            Column(partner.title(), f"order.{partner}.name", sort=f"order__{partner}__name"),
+            Column("Item", "item.sku", sort="item__sku"),
+            Column("Quantity", "quantity", sort="quantity", numeric=True),
+            Column(delivered.split("_")[0].title(), delivered, numeric=True),
+            Column("Due", "due_date", sort="due_date"),
+            Column("Status", "order.get_status_display", sort="order__status", badge=True),
+        ],
+        search_fields=["order__number", f"order__{partner}__name", "item__sku"],
+        filters=[Filter("status", "Status", "order__status", statuses)],
+        default_sort="due_date",
+        detail_url=lambda line: reverse(f"orders:{url}-detail", args=[line.order_id]),
+        create_url_name=f"orders:{url}-create",
+        create_capability=CHANGE,
+    )
+
+
+SALES = order_lines_page(
+    "Sales orders", "Open customer demand, one row per order line.",
+    SalesOrderLine, SalesOrder.Status.choices, "customer", "shipped_quantity", "salesorder",
+)  # fmt: skip
 
 
 @requires("view")
@@ -132,126 +145,13 @@ def sales_order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "orders/salesorder_detail.html", context)
 
 
-def _order_form(
-    request: HttpRequest,
-    *,
-    kind: str,
-    header_form: Any,
-    formset: Any,
-    save: Any,
-    cancel_url: str,
-    title: str,
-) -> HttpResponse:
-    """Validate header and lines, call the service; show its problems on the form if refused."""
-    if request.method == "POST" and header_form.is_valid() and formset.is_valid():
-        entries, sources = lines_from(formset)
-        try:
-            order = save(header_form.cleaned_data, entries)
-        except DomainError as exc:
-            show_errors(exc, header_form, sources)
-        else:
-            messages.success(request, f"{kind} {order.number} saved.")
-            name = "salesorder-detail" if kind == "Sales order" else "purchaseorder-detail"
-            return HttpResponseRedirect(reverse(f"orders:{name}", args=[order.pk]))
-    return render(
-        request,
-        "orders/order_form.html",
-        {"title": title, "form": header_form, "formset": formset, "cancel_url": cancel_url},
-    )
-
-
-def _line_initial(order: Any) -> list[dict[str, Any]]:
-    return [
-        {
-            "line": ln.line,
-            "item": ln.item_id,
-            "quantity": ln.quantity.normalize(),
-            "due_date": ln.due_date,
-            "unit_price": ln.unit_price,
-        }
-        for ln in order.lines.all()
-    ]
-
-
-@requires(CHANGE)
-def sales_order_create(request: HttpRequest) -> HttpResponse:
-    data = request.POST if request.method == "POST" else None
-    header = SalesOrderForm(data, initial={"order_date": timezone.localdate()})
-    formset = LineFormSet(data, prefix="lines")
-
-    def save(cleaned: dict[str, Any], lines: list[services.LineInput]) -> SalesOrder:
-        return services.create_sales_order(request.user, lines=lines, **cleaned)
-
-    return _order_form(
-        request, kind="Sales order", header_form=header, formset=formset, save=save,
-        cancel_url=reverse("orders:salesorder-list"), title="New sales order",
-    )  # fmt: skip
-
-
-@requires(CHANGE)
-def sales_order_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    order = _with_lines(SalesOrder, pk)
-    back = reverse("orders:salesorder-detail", args=[pk])
-    if not can_change(order):
-        messages.error(
-            request,
-            f"Order {order.number} is {order.get_status_display().lower()}: it cannot be changed.",
-        )
-        return HttpResponseRedirect(back)
-    data = request.POST if request.method == "POST" else None
-    initial = {
-        "number": order.number,
-        "customer": order.customer_id,
-        "order_date": order.order_date,
-        "customer_reference": order.customer_reference,
-    }
-    header = SalesOrderForm(data, initial=initial)
-    formset = LineFormSet(data, prefix="lines", initial=_line_initial(order))
-
-    def save(cleaned: dict[str, Any], lines: list[services.LineInput]) -> SalesOrder:
-        return services.update_sales_order(request.user, order, changes=cleaned, lines=lines)
-
-    return _order_form(
-        request, kind="Sales order", header_form=header, formset=formset, save=save,
-        cancel_url=back, title=f"Edit sales order {order.number}",
-    )  # fmt: skip
-
-
-@require_POST
-@requires(CHANGE)
-def sales_order_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    order = get_object_or_404(SalesOrder, pk=pk)
-    try:
-        services.cancel_sales_order(request.user, order)
-        messages.success(request, f"Sales order {order.number} cancelled.")
-    except DomainError as exc:
-        messages.error(request, exc.detail)
-    return HttpResponseRedirect(reverse("orders:salesorder-detail", args=[pk]))
-
-
 # --- purchase orders ----------------------------------------------------------------------------
 
-PURCHASES = ListPage(
-    title="Purchase orders",
-    subtitle="Open supply from suppliers, one row per order line.",
-    queryset=lambda: PurchaseOrderLine.objects.select_related("order__supplier", "item"),
-    columns=[
-        Column("Order", "order.number", sort="order__number", link=True),
-        Column("Line", "line", numeric=True),
-        Column("Supplier", "order.supplier.name", sort="order__supplier__name"),
-        Column("Item", "item.sku", sort="item__sku"),
-        Column("Quantity", "quantity", sort="quantity", numeric=True),
-        Column("Received", "received_quantity", numeric=True),
-        Column("Due", "due_date", sort="due_date"),
-        Column("Status", "order.get_status_display", sort="order__status", badge=True),
-    ],
-    search_fields=["order__number", "order__supplier__name", "item__sku"],
-    filters=[Filter("status", "Status", "order__status", PurchaseOrder.Status.choices)],
-    default_sort="due_date",
-    detail_url=lambda line: reverse("orders:purchaseorder-detail", args=[line.order_id]),
-    create_url_name="orders:purchaseorder-create",
-    create_capability=CHANGE,
-)
+PURCHASES = order_lines_page(
+    "Purchase orders", "Open supply from suppliers, one row per order line.",
+    PurchaseOrderLine, PurchaseOrder.Status.choices, "supplier", "received_quantity",
+    "purchaseorder",
+)  # fmt: skip
 
 
 @requires("view")
@@ -303,62 +203,6 @@ def purchase_order_receive(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"Received {amount} on line {line.line}.")
             return HttpResponseRedirect(reverse("orders:purchaseorder-detail", args=[pk]))
     return _purchase_page(request, order, form)
-
-
-@requires(CHANGE)
-def purchase_order_create(request: HttpRequest) -> HttpResponse:
-    data = request.POST if request.method == "POST" else None
-    header = PurchaseOrderForm(data, initial={"order_date": timezone.localdate(), "status": "sent"})
-    formset = LineFormSet(data, prefix="lines")
-
-    def save(cleaned: dict[str, Any], lines: list[services.LineInput]) -> PurchaseOrder:
-        return services.create_purchase_order(request.user, lines=lines, **cleaned)
-
-    return _order_form(
-        request, kind="Purchase order", header_form=header, formset=formset, save=save,
-        cancel_url=reverse("orders:purchaseorder-list"), title="New purchase order",
-    )  # fmt: skip
-
-
-@requires(CHANGE)
-def purchase_order_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    order = _with_lines(PurchaseOrder, pk)
-    back = reverse("orders:purchaseorder-detail", args=[pk])
-    if not can_change(order):
-        messages.error(
-            request,
-            f"Order {order.number} is {order.get_status_display().lower()}: it cannot be changed.",
-        )
-        return HttpResponseRedirect(back)
-    data = request.POST if request.method == "POST" else None
-    initial = {
-        "number": order.number,
-        "supplier": order.supplier_id,
-        "order_date": order.order_date,
-        "status": order.status,
-    }
-    header = PurchaseOrderForm(data, initial=initial)
-    formset = LineFormSet(data, prefix="lines", initial=_line_initial(order))
-
-    def save(cleaned: dict[str, Any], lines: list[services.LineInput]) -> PurchaseOrder:
-        return services.update_purchase_order(request.user, order, changes=cleaned, lines=lines)
-
-    return _order_form(
-        request, kind="Purchase order", header_form=header, formset=formset, save=save,
-        cancel_url=back, title=f"Edit purchase order {order.number}",
-    )  # fmt: skip
-
-
-@require_POST
-@requires(CHANGE)
-def purchase_order_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    order = get_object_or_404(PurchaseOrder, pk=pk)
-    try:
-        services.cancel_purchase_order(request.user, order)
-        messages.success(request, f"Purchase order {order.number} cancelled.")
-    except DomainError as exc:
-        messages.error(request, exc.detail)
-    return HttpResponseRedirect(reverse("orders:purchaseorder-detail", args=[pk]))
 
 
 # --- forecasts ----------------------------------------------------------------------------------

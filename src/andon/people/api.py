@@ -7,23 +7,24 @@ added with `POST /workers/{code}/certifications`.
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import FilterLookup, FilterSchema, PatchDict, Query, Router, Schema, Status
-from ninja.pagination import paginate
+from ninja import FilterLookup, FilterSchema, Router, Schema, Status
 
 from andon.accounts.permissions import require
+from andon.accounts.roles import can
+from andon.core.crud_api import Resources
 from andon.core.errors import NotFound
-from andon.core.pagination import Pagination
 from andon.core.records import find
 from andon.people import services
 from andon.people.models import Certification, Skill, Worker, WorkerCertification
 
 router = Router(tags=["people"])
 CHANGE = "people.change"
+resources = Resources(router, __name__, CHANGE, can)
 Search = Annotated[str | None, FilterLookup(["code__icontains", "name__icontains"])]
 
 
@@ -39,36 +40,11 @@ class SkillFilter(FilterSchema):
     q: Search = None
 
 
-@router.get("/skills", response=list[SkillIn], summary="List skills")
-@paginate(Pagination)
-def list_skills(request: HttpRequest, filters: Query[SkillFilter]) -> QuerySet[Skill]:
-    require(request, "view")
-    return filters.filter(Skill.objects.order_by("code"))
-
-
-@router.get("/skills/{code}", response=SkillIn, summary="One skill")
-def get_skill(request: HttpRequest, code: str) -> Skill:
-    require(request, "view")
-    return find(Skill, code)
-
-
-@router.post("/skills", response={201: SkillIn}, summary="Create a skill")
-def create_skill(request: HttpRequest, payload: SkillIn) -> Status[Skill]:
-    require(request, CHANGE)
-    return Status(201, services.create_skill(request.user, payload.model_dump()))
-
-
-@router.patch("/skills/{code}", response=SkillIn, summary="Change a skill")
-def update_skill(request: HttpRequest, code: str, payload: PatchDict[SkillIn]) -> Skill:
-    require(request, CHANGE)
-    return services.update_skill(request.user, find(Skill, code), payload)
-
-
-@router.delete("/skills/{code}", response={204: None}, summary="Delete a skill")
-def delete_skill(request: HttpRequest, code: str) -> Status[None]:
-    require(request, CHANGE)
-    services.delete_skill(request.user, find(Skill, code))
-    return Status(204, None)
+resources.add(
+    "/skills", "skill", "skills", schema_in=SkillIn, schema_out=SkillIn, filters=SkillFilter,
+    queryset=lambda: Skill.objects.order_by("code"),
+    create=services.create_skill, update=services.update_skill, delete=services.delete_skill,
+)  # fmt: skip
 
 
 # --- certifications -----------------------------------------------------------------------------
@@ -84,40 +60,14 @@ class CertificationFilter(FilterSchema):
     q: Search = None
 
 
-@router.get("/certifications", response=list[CertificationIn], summary="List certifications")
-@paginate(Pagination)
-def list_certifications(
-    request: HttpRequest, filters: Query[CertificationFilter]
-) -> QuerySet[Certification]:
-    require(request, "view")
-    return filters.filter(Certification.objects.order_by("code"))
-
-
-@router.get("/certifications/{code}", response=CertificationIn, summary="One certification")
-def get_certification(request: HttpRequest, code: str) -> Certification:
-    require(request, "view")
-    return find(Certification, code)
-
-
-@router.post("/certifications", response={201: CertificationIn}, summary="Create one")
-def create_certification(request: HttpRequest, payload: CertificationIn) -> Status[Certification]:
-    require(request, CHANGE)
-    return Status(201, services.create_certification(request.user, payload.model_dump()))
-
-
-@router.patch("/certifications/{code}", response=CertificationIn, summary="Change one")
-def update_certification(
-    request: HttpRequest, code: str, payload: PatchDict[CertificationIn]
-) -> Certification:
-    require(request, CHANGE)
-    return services.update_certification(request.user, find(Certification, code), payload)
-
-
-@router.delete("/certifications/{code}", response={204: None}, summary="Delete one")
-def delete_certification(request: HttpRequest, code: str) -> Status[None]:
-    require(request, CHANGE)
-    services.delete_certification(request.user, find(Certification, code))
-    return Status(204, None)
+resources.add(
+    "/certifications", "certification", "certifications",
+    schema_in=CertificationIn, schema_out=CertificationIn, filters=CertificationFilter,
+    queryset=lambda: Certification.objects.order_by("code"),
+    create=services.create_certification, update=services.update_certification,
+    delete=services.delete_certification,
+    summaries={"create": "Create one", "update": "Change one", "delete": "Delete one"},
+)  # fmt: skip
 
 
 # --- workers ------------------------------------------------------------------------------------
@@ -199,41 +149,23 @@ def _workers() -> QuerySet[Worker]:
     )
 
 
-@router.get("/workers", response=list[WorkerOut], summary="List workers")
-@paginate(Pagination)
-def list_workers(request: HttpRequest, filters: Query[WorkerFilter]) -> QuerySet[Worker]:
-    """`?skill=WELD&min_level=3` finds who can weld at level 3 or better."""
-    require(request, "view")
-    return filters.filter(_workers()).distinct()
-
-
-@router.get("/workers/{code}", response=WorkerOut, summary="One worker")
-def get_worker(request: HttpRequest, code: str) -> Worker:
-    require(request, "view")
-    return find(Worker, code)
-
-
-@router.post("/workers", response={201: WorkerOut}, summary="Create a worker")
-def create_worker(request: HttpRequest, payload: WorkerIn) -> Status[Worker]:
-    require(request, CHANGE)
-    data = payload.model_dump()
+def _create_worker(user: Any, data: dict[str, Any]) -> Worker:
     skills = data.pop("skills")
-    return Status(201, services.create_worker(request.user, data, skills))
+    return services.create_worker(user, data, skills)
 
 
-@router.patch("/workers/{code}", response=WorkerOut, summary="Change a worker")
-def update_worker(request: HttpRequest, code: str, payload: PatchDict[WorkerIn]) -> Worker:
-    require(request, CHANGE)
-    data = dict(payload)
+def _update_worker(user: Any, worker: Worker, data: dict[str, Any]) -> Worker:
     skills = data.pop("skills", None)
-    return services.update_worker(request.user, find(Worker, code), data, skills)
+    return services.update_worker(user, worker, data, skills)
 
 
-@router.delete("/workers/{code}", response={204: None}, summary="Delete a worker")
-def delete_worker(request: HttpRequest, code: str) -> Status[None]:
-    require(request, CHANGE)
-    services.delete_worker(request.user, find(Worker, code))
-    return Status(204, None)
+resources.add(
+    "/workers", "worker", "workers",
+    schema_in=WorkerIn, schema_out=WorkerOut, filters=WorkerFilter,
+    queryset=_workers, distinct=True,
+    create=_create_worker, update=_update_worker, delete=services.delete_worker,
+    descriptions={"list": "`?skill=WELD&min_level=3` finds who can weld at level 3 or better."},
+)  # fmt: skip
 
 
 @router.put("/workers/{code}/skills", response=WorkerOut, summary="Replace a worker's skills")

@@ -4,18 +4,20 @@ Thin: read with few queries, hand writes to `andon.people.services`, check the c
 every page. Certificate status (valid, expiring within 30 days, expired) is computed for today.
 """
 
+from typing import Any
+
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from andon.accounts.permissions import requires
 from andon.accounts.roles import can
+from andon.core.crud import RecordPages
 from andon.core.errors import DomainError
-from andon.core.listing import Column, Filter, ListPage, render_list
-from andon.core.pages import delete_page, form_page, form_values, record_page, show_problems
+from andon.core.listing import Column, Filter, ListPage
+from andon.core.pages import show_problems
 from andon.people import services
 from andon.people.forms import (
     CertificateForm,
@@ -36,6 +38,10 @@ from andon.plant.models import Shift
 CHANGE = "people.change"
 
 
+def _pages(model: Any, url: str, noun: str, **spec: Any) -> RecordPages:
+    return RecordPages(model, url, CHANGE, can, noun, **spec)
+
+
 # --- workers ------------------------------------------------------------------------------------
 
 
@@ -43,31 +49,30 @@ def _shifts() -> list[tuple[str, str]]:
     return [(s.code, s.name) for s in Shift.objects.order_by("start_time", "code")]
 
 
-WORKERS = ListPage(
-    title="Workers",
-    queryset=lambda: Worker.objects.select_related("shift").prefetch_related("skill_levels__skill"),
-    columns=[
-        Column("Code", "code", sort="code", link=True),
-        Column("Name", "name", sort="name"),
-        Column("Shift", "shift.name", sort="shift__code"),
-        Column(
-            "Skills",
-            lambda w: ", ".join(f"{s.skill.code}:{s.level}" for s in w.skill_levels.all()),
+WORKERS = _pages(
+    Worker, "people:worker", "worker", form=WorkerForm,
+    create=services.create_worker, update=services.update_worker, delete=services.delete_worker,
+    cascades="their skill levels and certificates",
+    list_page=ListPage(
+        title="Workers",
+        queryset=lambda: Worker.objects.select_related("shift").prefetch_related(
+            "skill_levels__skill"
         ),
-        Column("Status", lambda w: "active" if w.active else "inactive", badge=True),
-    ],
-    search_fields=["code", "name", "badge", "skill_levels__skill__code"],
-    filters=[Filter("shift", "Shift", "shift__code", _shifts)],
-    default_sort="code",
-    detail_url=lambda w: reverse("people:worker-detail", args=[w.pk]),
-    create_url_name="people:worker-create",
-    create_capability=CHANGE,
-)
-
-
-@requires("view")
-def worker_list(request: HttpRequest) -> HttpResponse:
-    return render_list(request, WORKERS)
+        columns=[
+            Column("Code", "code", sort="code", link=True),
+            Column("Name", "name", sort="name"),
+            Column("Shift", "shift.name", sort="shift__code"),
+            Column(
+                "Skills",
+                lambda w: ", ".join(f"{s.skill.code}:{s.level}" for s in w.skill_levels.all()),
+            ),
+            Column("Status", lambda w: "active" if w.active else "inactive", badge=True),
+        ],
+        search_fields=["code", "name", "badge", "skill_levels__skill__code"],
+        filters=[Filter("shift", "Shift", "shift__code", _shifts)],
+        default_sort="code",
+    ),
+)  # fmt: skip
 
 
 def _worker_page(
@@ -155,79 +160,33 @@ def worker_certificate_remove(request: HttpRequest, pk: int, certificate_id: int
     return redirect("people:worker-detail", pk=pk)
 
 
-@requires(CHANGE)
-def worker_create(request: HttpRequest) -> HttpResponse:
-    return form_page(
-        request,
-        WorkerForm(request.POST or None),
-        title="New worker",
-        cancel_url=reverse("people:worker-list"),
-        save=lambda form: services.create_worker(request.user, form_values(form)),
-        done=lambda w: reverse("people:worker-detail", args=[w.pk]),
-    )
-
-
-@requires(CHANGE)
-def worker_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    worker = get_object_or_404(Worker, pk=pk)
-    return form_page(
-        request,
-        WorkerForm(request.POST or None, instance=Worker.objects.get(pk=pk)),
-        title=f"Edit {worker}",
-        cancel_url=reverse("people:worker-detail", args=[pk]),
-        save=lambda form: services.update_worker(request.user, worker, form_values(form)),
-        done=lambda w: reverse("people:worker-detail", args=[w.pk]),
-    )
-
-
-@requires(CHANGE)
-def worker_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    worker = get_object_or_404(Worker, pk=pk)
-    return delete_page(
-        request,
-        worker,
-        delete=lambda: services.delete_worker(request.user, worker),
-        cancel_url=reverse("people:worker-detail", args=[pk]),
-        done_url=reverse("people:worker-list"),
-        cascades="their skill levels and certificates",
-    )
-
-
 # --- skills -------------------------------------------------------------------------------------
 
-SKILLS = ListPage(
-    title="Skills",
-    queryset=lambda: Skill.objects.annotate(n_workers=Count("worker_levels", distinct=True)),
-    columns=[
-        Column("Code", "code", sort="code", link=True),
-        Column("Name", "name", sort="name"),
-        Column("Workers", "n_workers", sort="n_workers", numeric=True),
-    ],
-    search_fields=["code", "name"],
-    default_sort="code",
-    detail_url=lambda s: reverse("people:skill-detail", args=[s.pk]),
-    create_url_name="people:skill-create",
-    create_capability=CHANGE,
-)
-
-
-@requires("view")
-def skill_list(request: HttpRequest) -> HttpResponse:
-    return render_list(request, SKILLS)
+SKILLS = _pages(
+    Skill, "people:skill", "skill", form=SkillForm, edit_title="Edit skill {}",
+    create=services.create_skill, update=services.update_skill, delete=services.delete_skill,
+    list_page=ListPage(
+        title="Skills",
+        queryset=lambda: Skill.objects.annotate(n_workers=Count("worker_levels", distinct=True)),
+        columns=[
+            Column("Code", "code", sort="code", link=True),
+            Column("Name", "name", sort="name"),
+            Column("Workers", "n_workers", sort="n_workers", numeric=True),
+        ],
+        search_fields=["code", "name"],
+        default_sort="code",
+    ),
+)  # fmt: skip
 
 
 @requires("view")
 def skill_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    skill = get_object_or_404(Skill, pk=pk)
+    skill = SKILLS.get(pk)
     holders = skill.worker_levels.select_related("worker").order_by("-level", "worker__code")
-    change = can(request.user, CHANGE)
-    return record_page(
+    return SKILLS.record_page(
         request,
         skill,
         title=f"{skill.code} · {skill.name}",
-        back_url=reverse("people:skill-list"),
-        edit_url=reverse("people:skill-edit", args=[pk]) if change else "",
-        delete_url=reverse("people:skill-delete", args=[pk]) if change else "",
         related=[
             {
                 "title": "Workers with this skill",
@@ -238,66 +197,26 @@ def skill_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@requires(CHANGE)
-def skill_create(request: HttpRequest) -> HttpResponse:
-    return form_page(
-        request,
-        SkillForm(request.POST or None),
-        title="New skill",
-        cancel_url=reverse("people:skill-list"),
-        save=lambda form: services.create_skill(request.user, form_values(form)),
-        done=lambda s: reverse("people:skill-detail", args=[s.pk]),
-    )
-
-
-@requires(CHANGE)
-def skill_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    skill = get_object_or_404(Skill, pk=pk)
-    return form_page(
-        request,
-        SkillForm(request.POST or None, instance=Skill.objects.get(pk=pk)),
-        title=f"Edit skill {skill}",
-        cancel_url=reverse("people:skill-detail", args=[pk]),
-        save=lambda form: services.update_skill(request.user, skill, form_values(form)),
-        done=lambda s: reverse("people:skill-detail", args=[s.pk]),
-    )
-
-
-@requires(CHANGE)
-def skill_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    skill = get_object_or_404(Skill, pk=pk)
-    return delete_page(
-        request,
-        skill,
-        delete=lambda: services.delete_skill(request.user, skill),
-        cancel_url=reverse("people:skill-detail", args=[pk]),
-        done_url=reverse("people:skill-list"),
-    )
-
-
 # --- certifications -----------------------------------------------------------------------------
 
-CERTIFICATIONS = ListPage(
-    title="Certifications",
-    subtitle=f"Certificates expiring within {EXPIRY_WARNING_DAYS} days are flagged.",
-    queryset=lambda: Certification.objects.annotate(n_holders=Count("holders", distinct=True)),
-    columns=[
-        Column("Code", "code", sort="code", link=True),
-        Column("Name", "name", sort="name"),
-        Column("Validity (months)", "validity_months", sort="validity_months", numeric=True),
-        Column("Certificates", "n_holders", sort="n_holders", numeric=True),
-    ],
-    search_fields=["code", "name"],
-    default_sort="code",
-    detail_url=lambda c: reverse("people:certification-detail", args=[c.pk]),
-    create_url_name="people:certification-create",
-    create_capability=CHANGE,
-)
-
-
-@requires("view")
-def certification_list(request: HttpRequest) -> HttpResponse:
-    return render_list(request, CERTIFICATIONS)
+CERTIFICATIONS = _pages(
+    Certification, "people:certification", "certification", form=CertificationForm,
+    edit_title="Edit certification {}", create=services.create_certification,
+    update=services.update_certification, delete=services.delete_certification,
+    list_page=ListPage(
+        title="Certifications",
+        subtitle=f"Certificates expiring within {EXPIRY_WARNING_DAYS} days are flagged.",
+        queryset=lambda: Certification.objects.annotate(n_holders=Count("holders", distinct=True)),
+        columns=[
+            Column("Code", "code", sort="code", link=True),
+            Column("Name", "name", sort="name"),
+            Column("Validity (months)", "validity_months", sort="validity_months", numeric=True),
+            Column("Certificates", "n_holders", sort="n_holders", numeric=True),
+        ],
+        search_fields=["code", "name"],
+        default_sort="code",
+    ),
+)  # fmt: skip
 
 
 @requires("view")
@@ -314,14 +233,10 @@ def certification_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     today = timezone.localdate()
-    change = can(request.user, CHANGE)
-    return record_page(
+    return CERTIFICATIONS.record_page(
         request,
         certification,
         title=f"{certification.code} · {certification.name}",
-        back_url=reverse("people:certification-list"),
-        edit_url=reverse("people:certification-edit", args=[pk]) if change else "",
-        delete_url=reverse("people:certification-delete", args=[pk]) if change else "",
         related=[
             {
                 "title": "Holders",
@@ -332,43 +247,4 @@ def certification_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 ],
             }
         ],
-    )
-
-
-@requires(CHANGE)
-def certification_create(request: HttpRequest) -> HttpResponse:
-    return form_page(
-        request,
-        CertificationForm(request.POST or None),
-        title="New certification",
-        cancel_url=reverse("people:certification-list"),
-        save=lambda form: services.create_certification(request.user, form_values(form)),
-        done=lambda c: reverse("people:certification-detail", args=[c.pk]),
-    )
-
-
-@requires(CHANGE)
-def certification_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    certification = get_object_or_404(Certification, pk=pk)
-    return form_page(
-        request,
-        CertificationForm(request.POST or None, instance=Certification.objects.get(pk=pk)),
-        title=f"Edit certification {certification}",
-        cancel_url=reverse("people:certification-detail", args=[pk]),
-        save=lambda form: services.update_certification(
-            request.user, certification, form_values(form)
-        ),
-        done=lambda c: reverse("people:certification-detail", args=[c.pk]),
-    )
-
-
-@requires(CHANGE)
-def certification_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    certification = get_object_or_404(Certification, pk=pk)
-    return delete_page(
-        request,
-        certification,
-        delete=lambda: services.delete_certification(request.user, certification),
-        cancel_url=reverse("people:certification-detail", args=[pk]),
-        done_url=reverse("people:certification-list"),
     )

@@ -10,18 +10,19 @@ from typing import Annotated, Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import FilterLookup, FilterSchema, PatchDict, Query, Router, Schema, Status
-from ninja.pagination import paginate
+from ninja import FilterLookup, FilterSchema, Router, Schema, Status
 
 from andon.accounts.permissions import require
+from andon.accounts.roles import can
+from andon.core.crud_api import Resources
 from andon.core.errors import NotFound
-from andon.core.pagination import Pagination
 from andon.core.records import find
 from andon.plant import services
 from andon.plant.models import Calendar, CalendarException, Location, Shift, WorkCenter
 
 router = Router(tags=["plant"])
 CHANGE = "plant.change"
+resources = Resources(router, __name__, CHANGE, can)
 Search = Annotated[str | None, FilterLookup(["code__icontains", "name__icontains"])]
 
 
@@ -53,40 +54,13 @@ class WorkCenterFilter(FilterSchema):
     active: bool | None = None
 
 
-@router.get("/work-centers", response=list[WorkCenterOut], summary="List work centers")
-@paginate(Pagination)
-def list_work_centers(
-    request: HttpRequest, filters: Query[WorkCenterFilter]
-) -> QuerySet[WorkCenter]:
-    require(request, "view")
-    return filters.filter(WorkCenter.objects.select_related("calendar").order_by("code"))
-
-
-@router.get("/work-centers/{code}", response=WorkCenterOut, summary="One work center")
-def get_work_center(request: HttpRequest, code: str) -> WorkCenter:
-    require(request, "view")
-    return find(WorkCenter, code)
-
-
-@router.post("/work-centers", response={201: WorkCenterOut}, summary="Create a work center")
-def create_work_center(request: HttpRequest, payload: WorkCenterIn) -> Status[WorkCenter]:
-    require(request, CHANGE)
-    return Status(201, services.create_work_center(request.user, payload.model_dump()))
-
-
-@router.patch("/work-centers/{code}", response=WorkCenterOut, summary="Change a work center")
-def update_work_center(
-    request: HttpRequest, code: str, payload: PatchDict[WorkCenterIn]
-) -> WorkCenter:
-    require(request, CHANGE)
-    return services.update_work_center(request.user, find(WorkCenter, code), payload)
-
-
-@router.delete("/work-centers/{code}", response={204: None}, summary="Delete a work center")
-def delete_work_center(request: HttpRequest, code: str) -> Status[None]:
-    require(request, CHANGE)
-    services.delete_work_center(request.user, find(WorkCenter, code))
-    return Status(204, None)
+resources.add(
+    "/work-centers", "work_center", "work_centers",
+    schema_in=WorkCenterIn, schema_out=WorkCenterOut, filters=WorkCenterFilter,
+    queryset=lambda: WorkCenter.objects.select_related("calendar").order_by("code"),
+    create=services.create_work_center, update=services.update_work_center,
+    delete=services.delete_work_center,
+)  # fmt: skip
 
 
 # --- shifts -------------------------------------------------------------------------------------
@@ -110,36 +84,11 @@ class ShiftFilter(FilterSchema):
     weekday: Annotated[str | None, FilterLookup("weekdays__contains")] = None
 
 
-@router.get("/shifts", response=list[ShiftOut], summary="List shifts")
-@paginate(Pagination)
-def list_shifts(request: HttpRequest, filters: Query[ShiftFilter]) -> QuerySet[Shift]:
-    require(request, "view")
-    return filters.filter(Shift.objects.order_by("start_time", "code"))
-
-
-@router.get("/shifts/{code}", response=ShiftOut, summary="One shift")
-def get_shift(request: HttpRequest, code: str) -> Shift:
-    require(request, "view")
-    return find(Shift, code)
-
-
-@router.post("/shifts", response={201: ShiftOut}, summary="Create a shift")
-def create_shift(request: HttpRequest, payload: ShiftIn) -> Status[Shift]:
-    require(request, CHANGE)
-    return Status(201, services.create_shift(request.user, payload.model_dump()))
-
-
-@router.patch("/shifts/{code}", response=ShiftOut, summary="Change a shift")
-def update_shift(request: HttpRequest, code: str, payload: PatchDict[ShiftIn]) -> Shift:
-    require(request, CHANGE)
-    return services.update_shift(request.user, find(Shift, code), payload)
-
-
-@router.delete("/shifts/{code}", response={204: None}, summary="Delete a shift")
-def delete_shift(request: HttpRequest, code: str) -> Status[None]:
-    require(request, CHANGE)
-    services.delete_shift(request.user, find(Shift, code))
-    return Status(204, None)
+resources.add(
+    "/shifts", "shift", "shifts", schema_in=ShiftIn, schema_out=ShiftOut, filters=ShiftFilter,
+    queryset=lambda: Shift.objects.order_by("start_time", "code"),
+    create=services.create_shift, update=services.update_shift, delete=services.delete_shift,
+)  # fmt: skip
 
 
 # --- calendars ----------------------------------------------------------------------------------
@@ -184,43 +133,22 @@ def _calendars() -> QuerySet[Calendar]:
     return Calendar.objects.prefetch_related("shifts", "exceptions").order_by("code")
 
 
-def _calendar_fields(data: dict[str, Any]) -> tuple[dict[str, Any], list[str] | None]:
-    shifts = data.pop("shifts", None)
+def _calendar_fields(data: dict[str, Any], absent: Any = None) -> tuple[dict[str, Any], Any]:
+    """The calendar's own fields, and its shifts (`absent` when not given)."""
+    shifts = data.pop("shifts", absent)
     return data, shifts
 
 
-@router.get("/calendars", response=list[CalendarOut], summary="List calendars")
-@paginate(Pagination)
-def list_calendars(request: HttpRequest, filters: Query[CalendarFilter]) -> QuerySet[Calendar]:
-    require(request, "view")
-    return filters.filter(_calendars()).distinct()
-
-
-@router.get("/calendars/{code}", response=CalendarOut, summary="One calendar")
-def get_calendar(request: HttpRequest, code: str) -> Calendar:
-    require(request, "view")
-    return find(Calendar, code)
-
-
-@router.post("/calendars", response={201: CalendarOut}, summary="Create a calendar")
-def create_calendar(request: HttpRequest, payload: CalendarIn) -> Status[Calendar]:
-    require(request, CHANGE)
-    data, shifts = _calendar_fields(payload.model_dump())
-    return Status(201, services.create_calendar(request.user, data, shifts or []))
-
-
-@router.patch("/calendars/{code}", response=CalendarOut, summary="Change a calendar")
-def update_calendar(request: HttpRequest, code: str, payload: PatchDict[CalendarIn]) -> Calendar:
-    require(request, CHANGE)
-    data, shifts = _calendar_fields(dict(payload))
-    return services.update_calendar(request.user, find(Calendar, code), data, shifts)
-
-
-@router.delete("/calendars/{code}", response={204: None}, summary="Delete a calendar")
-def delete_calendar(request: HttpRequest, code: str) -> Status[None]:
-    require(request, CHANGE)
-    services.delete_calendar(request.user, find(Calendar, code))
-    return Status(204, None)
+resources.add(
+    "/calendars", "calendar", "calendars",
+    schema_in=CalendarIn, schema_out=CalendarOut, filters=CalendarFilter,
+    queryset=_calendars, distinct=True,
+    create=lambda user, data: services.create_calendar(user, *_calendar_fields(data, [])),
+    update=lambda user, calendar, data: services.update_calendar(
+        user, calendar, *_calendar_fields(data)
+    ),
+    delete=services.delete_calendar,
+)  # fmt: skip
 
 
 @router.post(
@@ -277,33 +205,11 @@ class LocationFilter(FilterSchema):
     nettable: bool | None = None
 
 
-@router.get("/locations", response=list[LocationOut], summary="List stock locations")
-@paginate(Pagination)
-def list_locations(request: HttpRequest, filters: Query[LocationFilter]) -> QuerySet[Location]:
-    require(request, "view")
-    return filters.filter(Location.objects.select_related("parent").order_by("code"))
-
-
-@router.get("/locations/{code}", response=LocationOut, summary="One location")
-def get_location(request: HttpRequest, code: str) -> Location:
-    require(request, "view")
-    return find(Location, code)
-
-
-@router.post("/locations", response={201: LocationOut}, summary="Create a location")
-def create_location(request: HttpRequest, payload: LocationIn) -> Status[Location]:
-    require(request, CHANGE)
-    return Status(201, services.create_location(request.user, payload.model_dump()))
-
-
-@router.patch("/locations/{code}", response=LocationOut, summary="Change or move a location")
-def update_location(request: HttpRequest, code: str, payload: PatchDict[LocationIn]) -> Location:
-    require(request, CHANGE)
-    return services.update_location(request.user, find(Location, code), payload)
-
-
-@router.delete("/locations/{code}", response={204: None}, summary="Delete a location")
-def delete_location(request: HttpRequest, code: str) -> Status[None]:
-    require(request, CHANGE)
-    services.delete_location(request.user, find(Location, code))
-    return Status(204, None)
+resources.add(
+    "/locations", "location", "locations",
+    schema_in=LocationIn, schema_out=LocationOut, filters=LocationFilter,
+    queryset=lambda: Location.objects.select_related("parent").order_by("code"),
+    create=services.create_location, update=services.update_location,
+    delete=services.delete_location,
+    summaries={"list": "List stock locations", "update": "Change or move a location"},
+)  # fmt: skip
