@@ -1,6 +1,7 @@
 """Catalog: items, bills of materials, routings and units of measure."""
 
 from andon.accounts.roles import PLANNER
+from andon.catalog import panels
 from andon.core.registry import (
     NavEntry,
     register_api,
@@ -23,3 +24,4 @@ register_navigation(
 )
 # Units of measure close the master data: set once, rarely visited.
 register_navigation("Master data", [NavEntry("Units of measure", "catalog:uom-list")], order=60)
+panels.register()

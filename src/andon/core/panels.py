@@ -2,7 +2,7 @@
 
 A work center page shows the routing operations run there, a customer page the customer's open
 orders; but plant sits below catalog and partners below orders, so the lower page may not import
-them. Instead the higher app registers a panel for the page, from its `AppConfig.ready`:
+them. Instead the higher app registers a panel for the page, from its `registry.py`:
 
     register_panel(
         "plant.workcenter", "routings",

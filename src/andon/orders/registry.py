@@ -8,6 +8,7 @@ from andon.core.registry import (
     register_navigation,
     register_urls,
 )
+from andon.orders import panels
 
 register_capabilities({"orders.change": (PLANNER,)})
 register_urls("orders/", "andon.orders.urls")
@@ -21,3 +22,4 @@ register_navigation(
     ],
     order=30,
 )
+panels.register()
