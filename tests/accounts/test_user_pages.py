@@ -216,3 +216,6 @@ def test_profile_token_gets_a_year_by_default_and_any_user_changes_their_passwor
     assert response.status_code == 302
     assert User.objects.get(pk=viewer.pk).check_password("Fresh-start-2031")
     assert client.get(reverse("accounts:profile")).status_code == 200  # still logged in
+    entry = AuditEntry.objects.get(model="auth.user", object_id=str(viewer.pk))
+    assert entry.user == viewer
+    assert entry.changes == {"password": "set"}

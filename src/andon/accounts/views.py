@@ -73,7 +73,8 @@ def password_change(request: HttpRequest) -> HttpResponse:
     """Any user changes their own password, e.g. the one an administrator handed over."""
     form = PasswordChangeForm(cast(Any, request.user), request.POST or None)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        # The form checks the old password; the service writes and audits the new one.
+        services.reset_password(request.user, form.user, form.cleaned_data["new_password1"])
         update_session_auth_hash(request, form.user)
         messages.success(request, "Password changed.")
         return redirect("accounts:profile")
