@@ -99,7 +99,7 @@ def test_create_page_shows_the_role_descriptions(admin_client):
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"username": "planner"}, "already taken"),
+        ({"username": "planner"}, "already a user"),
         ({"password": "123", "confirm": "123"}, "too short"),
         ({"confirm": "Something-else-99"}, "differ"),
     ],

@@ -124,10 +124,9 @@ def create_user(
     User = get_user_model()
     username = username.strip()
     if username and User.objects.filter(username__iexact=username).exists():
+        taken = f"There is already a user {username!r}: pick another username."
         raise ValidationFailed(
-            f"There is already a user {username!r}: pick another username.",
-            [Problem(message="already taken", column="username")],
-            code="duplicate_username",
+            taken, [Problem(message=taken, column="username")], code="duplicate_username"
         )
     wanted = _known_roles(roles)
     user = User(
