@@ -121,6 +121,8 @@ def test_roles_are_changed_with_checkboxes(admin_client, planner):
     detail = admin_client.get(reverse("accounts:user-detail", args=[planner.pk])).content.decode()
     assert 'value="supervisor" checked' in detail
     assert 'value="planner" checked' not in detail
+    assert "roles: planner → supervisor, viewer" in detail  # the account's history, with who
+    assert "<td>boss</td>" in detail
 
 
 def test_last_admin_refusal_is_shown_on_the_page(admin_client, admin_user):

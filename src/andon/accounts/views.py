@@ -182,6 +182,7 @@ def _user_page(
             "password_form": password_form or PasswordResetForm(),
             "token_form": token_form or TokenForm(),
             "tokens": queries.tokens_of(user),
+            "history": queries.history_of(user),
             "today": timezone.localdate(),
             "new_key": new_key,
             "new_password": new_password,
