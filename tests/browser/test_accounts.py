@@ -67,7 +67,7 @@ def test_admin_deactivates_a_user_and_issues_a_token_shown_once(live_server, pag
     page.fill("#id_name", "PLC gateway line 7")
     page.click("button:has-text('Create token')")
     assert "shown only once" in page.locator(".message.success").inner_text()
-    assert "PLC gateway line 7" in page.locator("table.data").inner_text()
+    assert "PLC gateway line 7" in page.locator("table.tokens").inner_text()
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("button:has-text('Deactivate')")
     assert "Deactivated line7" in page.locator(".messages").inner_text()
