@@ -221,3 +221,17 @@ def test_profile_token_gets_a_year_by_default_and_any_user_changes_their_passwor
     entry = AuditEntry.objects.get(model="auth.user", object_id=str(viewer.pk))
     assert entry.user == viewer
     assert entry.changes == {"password": "set"}
+
+
+def test_revoking_a_token_that_is_not_yours_or_not_a_number_is_refused(viewer, planner, client):
+    theirs = services.create_token(planner, "mes").token
+    client.force_login(viewer)
+    for value in (str(theirs.pk), "abc"):
+        response = client.post(reverse("accounts:profile"), {"revoke": value}, follow=True)
+        assert response.status_code == 200
+        assert (
+            "no live token" in response.content.decode()
+            or "No such token" in response.content.decode()
+        )
+    theirs.refresh_from_db()
+    assert not theirs.revoked

@@ -29,7 +29,7 @@ from andon.accounts.forms import (
 from andon.accounts.models import ApiToken
 from andon.accounts.permissions import requires
 from andon.accounts.roles import ROLES
-from andon.core.errors import DomainError
+from andon.core.errors import DomainError, NotFound
 from andon.core.listing import Column, Filter, ListPage, render_list
 from andon.core.pages import form_page, show_problems
 
@@ -42,7 +42,10 @@ def profile(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             if "revoke" in request.POST:
-                services.revoke_token(request.user, int(request.POST["revoke"]))
+                token_id = request.POST["revoke"]
+                if not token_id.isdigit():
+                    raise NotFound("No such token.")
+                services.revoke_token(request.user, int(token_id))
                 messages.success(request, "Token revoked.")
                 return redirect("accounts:profile")
             form = TokenForm(request.POST)
