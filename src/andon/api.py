@@ -15,7 +15,7 @@ from ninja.security import HttpBearer, SessionAuth
 from andon.accounts.services import authenticate_token
 from andon.core.errors import DomainError
 
-API_VERSION = "1.1.0"
+API_VERSION = "1.2.0"
 
 
 class TokenAuth(HttpBearer):

@@ -1,4 +1,4 @@
-"""Let the admin role manage users in Django's admin without making everyone a superuser."""
+"""The admin role holds every Django permission: it sees every table in the read-only admin."""
 
 from typing import Any
 

@@ -1,5 +1,6 @@
 """API tokens for integrations (MES, PLC gateways, ERPs, scripts)."""
 
+import datetime as dt
 import hashlib
 import secrets
 
@@ -15,6 +16,8 @@ class ApiToken(models.Model):
     """A bearer token acting as its user; only its hash is stored, so a leaked database leaks none.
 
     The raw token is shown once when it is created. The prefix lets a person tell tokens apart.
+    A token stops working on its expiry date, so a forgotten integration does not keep a way in
+    for ever; revoking keeps the row, so the audit history can still name the token.
     """
 
     user = models.ForeignKey(
@@ -26,12 +29,20 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked = models.BooleanField(default=False)
+    expires_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The token works until the start of this day, plant time; empty: no expiry.",
+    )
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    def expired(self, today: dt.date) -> bool:
+        return self.expires_on is not None and self.expires_on <= today
 
     @staticmethod
     def new_raw_key() -> str:

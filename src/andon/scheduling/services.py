@@ -37,9 +37,10 @@ from andon.engines.scheduling import (
 )
 from andon.plant.models import WorkCenter
 from andon.scheduling import changes
-from andon.scheduling.domain_events import DowntimeWindowAdded, SchedulePublished
+from andon.scheduling.domain_events import SchedulePublished
+from andon.scheduling.downtime import record_downtime
 from andon.scheduling.inputs import Built, build_problem, schedule_origin
-from andon.scheduling.models import Downtime, ScheduledOperation, ScheduleRun
+from andon.scheduling.models import ScheduledOperation, ScheduleRun
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int | None], None]
@@ -384,22 +385,7 @@ def work_center_down(
     Started and locked operations stay where they are; everything else moves as little as the
     objective allows (see `engines.scheduling.reschedule`).
     """
-    if timezone.is_naive(start) or timezone.is_naive(end):
-        raise ValidationFailed("Give the downtime with its time zone.", code="naive_time")
-    if end <= start:
-        raise ValidationFailed("The downtime must end after it starts.", code="empty_downtime")
-    with transaction.atomic():
-        downtime = Downtime.objects.create(
-            work_center=work_center,
-            start=start,
-            end=end,
-            reason=reason[:200],
-            created_by=user if getattr(user, "pk", None) else None,
-        )
-        audit.record(user, "create", downtime, audit.snapshot(downtime))
-        publish(
-            DowntimeWindowAdded(downtime.pk, work_center.code, start, end, reason=downtime.reason)
-        )
+    record_downtime(user, work_center, start, end, reason=reason)
     local = timezone.localtime
     return start_run(
         user,

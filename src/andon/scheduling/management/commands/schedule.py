@@ -21,7 +21,8 @@ from andon.core.errors import DomainError
 from andon.plant.models import WorkCenter
 from andon.scheduling import services
 from andon.scheduling.demo_orders import work_orders_for_open_lines
-from andon.scheduling.models import Downtime, ScheduleRun
+from andon.scheduling.downtime import record_downtime
+from andon.scheduling.models import ScheduleRun
 
 
 def _moment(text: str) -> dt.datetime:
@@ -63,7 +64,10 @@ class Command(BaseCommand):
             begin, finish = _moment(start), _moment(end)
             if finish <= begin:
                 raise CommandError("the downtime must end after it starts")
-            Downtime.objects.create(work_center=center, start=begin, end=finish, reason="CLI")
+            try:
+                record_downtime(None, center, begin, finish, reason="CLI")
+            except DomainError as exc:
+                raise CommandError(exc.detail) from None
             kind, reason = ScheduleRun.Kind.RESCHEDULE, f"{code} down {start}-{end}"
         elif options["reschedule"]:
             kind, reason = ScheduleRun.Kind.RESCHEDULE, "from the command line"
