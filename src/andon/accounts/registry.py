@@ -23,5 +23,5 @@ register_capability_check(can)
 register_urls("accounts/", "andon.accounts.urls")
 register_api("andon.accounts.api")
 register_navigation(
-    "Admin", [NavEntry("Users", "admin:auth_user_changelist", "accounts.manage")], order=30
+    "Admin", [NavEntry("Users", "accounts:user-list", "accounts.manage")], order=30
 )
