@@ -31,6 +31,7 @@ from andon.catalog import documents, services, structure
 from andon.catalog.models import BomLine, Item, Operation, OperationDocument, UnitOfMeasure
 from andon.core.crud_api import Resources
 from andon.core.errors import NotFound
+from andon.core.schemas import related
 
 router = Router(tags=["catalog"])
 CHANGE = "catalog.change"
@@ -168,37 +169,17 @@ class BomLineIn(Schema):
 
 class BomLineOut(Schema):
     id: int
-    parent: str
-    component: str
-    component_name: str
-    unit: str
-    procurement: str
+    parent: str = Field(alias="parent.sku")
+    component: str = Field(alias="component.sku")
+    component_name: str = Field(alias="component.name")
+    unit: str = Field(alias="component.uom.code")
+    procurement: str = Field(alias="component.procurement")
     position: int
     quantity: Decimal
     scrap_percent: Decimal
     valid_from: dt.date | None
     valid_to: dt.date | None
     operation_sequence: int | None
-
-    @staticmethod
-    def resolve_parent(obj: BomLine) -> str:
-        return obj.parent.sku
-
-    @staticmethod
-    def resolve_component(obj: BomLine) -> str:
-        return obj.component.sku
-
-    @staticmethod
-    def resolve_component_name(obj: BomLine) -> str:
-        return obj.component.name
-
-    @staticmethod
-    def resolve_unit(obj: BomLine) -> str:
-        return obj.component.uom.code
-
-    @staticmethod
-    def resolve_procurement(obj: BomLine) -> str:
-        return obj.component.procurement
 
 
 @router.get("/items/{sku}/bom", response=list[BomLineOut], summary="An item's single-level bill")
@@ -404,12 +385,8 @@ class OperationIn(Schema):
 
 
 class AlternativeOut(Schema):
-    work_center: str
+    work_center: str = Field(alias="work_center.code")
     run_minutes_per_unit: Decimal | None
-
-    @staticmethod
-    def resolve_work_center(obj: Any) -> str:
-        return str(obj.work_center.code)
 
 
 class OperationOut(OperationIn):
@@ -424,17 +401,9 @@ class OperationOut(OperationIn):
     def resolve_work_center(obj: Operation) -> str:
         return obj.work_center.code
 
-    @staticmethod
-    def resolve_skill(obj: Operation) -> str | None:
-        return obj.skill.code if obj.skill else None
+    resolve_skill = related("skill.code")
 
-    @staticmethod
-    def resolve_certification(obj: Operation) -> str | None:
-        return obj.certification.code if obj.certification else None
-
-    @staticmethod
-    def resolve_alternatives(obj: Operation) -> list[Any]:
-        return list(obj.alternatives.all())
+    resolve_certification = related("certification.code")
 
 
 def _operations() -> QuerySet[Operation]:

@@ -7,7 +7,7 @@ error; here it is a 422 that says why.
 """
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator
 
@@ -24,3 +24,20 @@ def _plausible(value: dt.datetime) -> dt.datetime:
 
 
 Timestamp = Annotated[dt.datetime, AfterValidator(_plausible)]
+
+
+def related(path: str) -> Any:
+    """A resolver for a field read through a link that may be empty (`"shift.code"`): None then.
+
+    A link that is always there needs none: `Field(alias="item.sku")` lets ninja follow it.
+    """
+    names = path.split(".")
+
+    def resolve(obj: Any) -> Any:
+        for name in names:
+            obj = getattr(obj, name)
+            if obj is None:
+                return None
+        return obj
+
+    return staticmethod(resolve)

@@ -19,6 +19,7 @@ from ninja.pagination import paginate
 
 from andon.accounts.permissions import require
 from andon.core.pagination import Pagination
+from andon.core.schemas import related
 from andon.correspondence import queries, services
 from andon.correspondence.models import ConfirmationRequest, Letter
 from andon.orders.models import PurchaseOrder, SalesOrder
@@ -79,21 +80,11 @@ class LetterOut(Schema):
     lines: list[LetterLineOut]
     confirmation: ConfirmationOut | None
 
-    @staticmethod
-    def resolve_purchase_order(obj: Letter) -> str | None:
-        return obj.purchase_order.number if obj.purchase_order else None
+    resolve_purchase_order = related("purchase_order.number")
 
-    @staticmethod
-    def resolve_sales_order(obj: Letter) -> str | None:
-        return obj.sales_order.number if obj.sales_order else None
+    resolve_sales_order = related("sales_order.number")
 
-    @staticmethod
-    def resolve_created_by(obj: Letter) -> str | None:
-        return obj.created_by.get_username() if obj.created_by else None
-
-    @staticmethod
-    def resolve_lines(obj: Letter) -> list[object]:
-        return list(obj.lines.all())
+    resolve_created_by = related("created_by.username")
 
     @staticmethod
     def resolve_confirmation(obj: Letter) -> ConfirmationRequest | None:

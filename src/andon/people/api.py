@@ -12,13 +12,14 @@ from typing import Annotated, Any
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import FilterLookup, FilterSchema, Router, Schema, Status
+from ninja import Field, FilterLookup, FilterSchema, Router, Schema, Status
 
 from andon.accounts.permissions import require
 from andon.accounts.roles import can
 from andon.core.crud_api import Resources
 from andon.core.errors import NotFound
 from andon.core.records import find
+from andon.core.schemas import related
 from andon.people import services
 from andon.people.models import Certification, Skill, Worker, WorkerCertification
 
@@ -95,14 +96,10 @@ class CertificateIn(Schema):
 
 class CertificateOut(Schema):
     id: int
-    certification: str
+    certification: str = Field(alias="certification.code")
     issued_on: dt.date
     expires_on: dt.date | None
     status: str
-
-    @staticmethod
-    def resolve_certification(obj: WorkerCertification) -> str:
-        return obj.certification.code
 
     @staticmethod
     def resolve_status(obj: WorkerCertification) -> str:
@@ -113,17 +110,11 @@ class WorkerOut(WorkerIn):
     skills: dict[str, int]
     certifications: list[CertificateOut]
 
-    @staticmethod
-    def resolve_shift(obj: Worker) -> str | None:
-        return obj.shift.code if obj.shift else None
+    resolve_shift = related("shift.code")
 
     @staticmethod
     def resolve_skills(obj: Worker) -> dict[str, int]:
         return {ws.skill.code: ws.level for ws in obj.skill_levels.all()}
-
-    @staticmethod
-    def resolve_certifications(obj: Worker) -> list[WorkerCertification]:
-        return list(obj.certifications.all())
 
 
 class WorkerFilter(FilterSchema):

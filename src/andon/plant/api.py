@@ -17,6 +17,7 @@ from andon.accounts.roles import can
 from andon.core.crud_api import Resources
 from andon.core.errors import NotFound
 from andon.core.records import find
+from andon.core.schemas import related
 from andon.plant import services
 from andon.plant.models import Calendar, CalendarException, Location, Shift, WorkCenter
 
@@ -119,10 +120,6 @@ class CalendarOut(CalendarIn):
     def resolve_shifts(obj: Calendar) -> list[str]:
         return [s.code for s in obj.shifts.all()]
 
-    @staticmethod
-    def resolve_exceptions(obj: Calendar) -> list[CalendarException]:
-        return list(obj.exceptions.all())
-
 
 class CalendarFilter(FilterSchema):
     q: Search = None
@@ -193,9 +190,7 @@ class LocationIn(Schema):
 
 
 class LocationOut(LocationIn):
-    @staticmethod
-    def resolve_parent(obj: Location) -> str | None:
-        return obj.parent.code if obj.parent else None
+    resolve_parent = related("parent.code")
 
 
 class LocationFilter(FilterSchema):
