@@ -123,13 +123,17 @@ def get_letter(request: HttpRequest, letter_id: Id) -> Letter:
     return get_object_or_404(queries.letters(), pk=letter_id)
 
 
+def _accepted(letter: Letter) -> Status[Letter]:
+    """A 202: the letter is queued for the mail worker, shown as the list shows it."""
+    return Status(202, queries.letters().get(pk=letter.pk))
+
+
 @router.post(
     "/letters/{letter_id}/retry", response={202: LetterOut}, summary="Send a failed letter again"
 )
 def retry_letter(request: HttpRequest, letter_id: Id) -> Status[Letter]:
     require(request, CHANGE)
-    letter = services.retry_letter(request.user, get_object_or_404(Letter, pk=letter_id))
-    return Status(202, queries.letters().get(pk=letter.pk))
+    return _accepted(services.retry_letter(request.user, get_object_or_404(Letter, pk=letter_id)))
 
 
 @router.post(
@@ -140,8 +144,7 @@ def retry_letter(request: HttpRequest, letter_id: Id) -> Status[Letter]:
 def send_purchase_order(request: HttpRequest, order_id: Id) -> Status[Letter]:
     require(request, CHANGE)
     order = get_object_or_404(PurchaseOrder, pk=order_id)
-    letter = services.send_purchase_order(request.user, order)
-    return Status(202, queries.letters().get(pk=letter.pk))
+    return _accepted(services.send_purchase_order(request.user, order))
 
 
 class ConfirmationFilter(Schema):
@@ -181,8 +184,7 @@ def review_confirmation(request: HttpRequest, letter_id: Id) -> ConfirmationRequ
 def send_order_confirmation(request: HttpRequest, order_id: Id) -> Status[Letter]:
     require(request, CHANGE)
     order = get_object_or_404(SalesOrder, pk=order_id)
-    letter = services.send_order_confirmation(request.user, order)
-    return Status(202, queries.letters().get(pk=letter.pk))
+    return _accepted(services.send_order_confirmation(request.user, order))
 
 
 class NotifiedOut(Schema):
