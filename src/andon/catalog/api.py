@@ -216,10 +216,10 @@ class ExplosionRowOut(Schema):
     level: int
     path: str
     line_id: int
-    sku: str
-    name: str
-    unit: str
-    procurement: str
+    sku: str = Field(alias="item.sku")
+    name: str = Field(alias="item.name")
+    unit: str = Field(alias="item.uom")
+    procurement: str = Field(alias="item.procurement")
     quantity_per: Decimal
     scrap_percent: Decimal
     extended_quantity: Decimal
@@ -261,22 +261,7 @@ def explosion(
         "quantity": result.quantity,
         "on": result.on,
         "truncated": result.truncated,
-        "rows": [
-            {
-                "level": r.level,
-                "path": r.path,
-                "line_id": r.line_id,
-                "sku": r.item.sku,
-                "name": r.item.name,
-                "unit": r.item.uom,
-                "procurement": r.item.procurement,
-                "quantity_per": r.quantity_per,
-                "scrap_percent": r.scrap_percent,
-                "extended_quantity": r.extended_quantity,
-                "has_children": r.has_children,
-            }
-            for r in result.rows
-        ],
+        "rows": result.rows,
     }
 
 
@@ -284,8 +269,8 @@ class WhereUsedRowOut(Schema):
     level: int
     path: str
     line_id: int
-    sku: str
-    name: str
+    sku: str = Field(alias="item.sku")
+    name: str = Field(alias="item.name")
     quantity_per: Decimal
     is_top: bool
 
@@ -322,18 +307,7 @@ def where_used(
         "sku": item.sku,
         "on": date,
         "truncated": truncated,
-        "rows": [
-            {
-                "level": r.level,
-                "path": r.path,
-                "line_id": r.line_id,
-                "sku": r.item.sku,
-                "name": r.item.name,
-                "quantity_per": r.quantity_per,
-                "is_top": r.is_top,
-            }
-            for r in rows
-        ],
+        "rows": rows,
         "top_items": [n.sku for n in structure.top_items(tree, item.pk, date)],
     }
 
