@@ -65,7 +65,9 @@ class RecordPages:
     form into what `create` and `update` take (the form's model fields by default). `form` is
     the form class, or what builds one from the posted data and `instance=` (a record whose
     form depends on it); `edit_title` formats the record, or is a function of it; `created`
-    is where a new record is shown (its detail page by default).
+    is where a new record is shown (its detail page by default); `initial` gives the new
+    record's form its first values from the request (a link that says what to create). A record
+    without a page of its own (`detail=False`) offers its delete on its edit form.
     """
 
     model: type[models.Model]
@@ -85,6 +87,7 @@ class RecordPages:
     cascades: str = ""
     blocked_by: Callable[[Any], Mapping[str, list[str]]] | None = None
     created: Callable[[Any], str] | None = None
+    initial: Callable[[HttpRequest], Mapping[str, Any]] | None = None
 
     def __post_init__(self) -> None:
         """The list links its rows and its "New" button to these pages unless it says otherwise."""
@@ -177,9 +180,10 @@ class RecordPages:
         assert self.form is not None
         assert self.create is not None
         create = self.create
+        initial = self.initial(request) if self.initial else None
         return form_page(
             request,
-            self.form(request.POST or None),
+            self.form(request.POST or None, initial=initial),
             title=f"New {self.noun}",
             cancel_url=self.list_url(),
             save=lambda form: create(request.user, self.values(form)),
@@ -202,6 +206,7 @@ class RecordPages:
             cancel_url=self.detail_url(record),
             save=lambda form: update(request.user, record, self.values(form)),
             done=self.detail_url,
+            delete_url=self.delete_url(record) if self.delete and not self.detail else "",
         )
 
     def delete_view(self, request: HttpRequest, pk: int) -> HttpResponse:
