@@ -39,11 +39,6 @@ def _pages(model: Any, url: str, noun: str, **spec: Any) -> RecordPages:
     return RecordPages(model, url, CHANGE, can, noun, **spec)
 
 
-def _lines() -> list[tuple[str, str]]:
-    lines = WorkCenter.objects.exclude(line="").order_by("line").values_list("line", flat=True)
-    return [(v, v) for v in lines.distinct()]
-
-
 # --- work centers -------------------------------------------------------------------------------
 
 WORK_CENTERS = _pages(
@@ -63,7 +58,7 @@ WORK_CENTERS = _pages(
             Column("Status", lambda wc: "active" if wc.active else "inactive", badge=True),
         ],
         search_fields=["code", "name", "line"],
-        filters=[Filter("line", "Line", "line", _lines)],
+        filters=[Filter.in_use(WorkCenter, "line", "Line")],
         default_sort="code",
     ),
 )  # fmt: skip
