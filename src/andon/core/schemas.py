@@ -9,6 +9,7 @@ error; here it is a 422 that says why.
 import datetime as dt
 from typing import Annotated, Any
 
+from ninja import FilterLookup
 from pydantic import AfterValidator
 
 MAX_OFFSET = dt.timedelta(hours=14)
@@ -24,6 +25,9 @@ def _plausible(value: dt.datetime) -> dt.datetime:
 
 
 Timestamp = Annotated[dt.datetime, AfterValidator(_plausible)]
+
+CodeOrName = Annotated[str | None, FilterLookup(["code__icontains", "name__icontains"])]
+"""The `q` filter of master data known by a code and a name: part of either."""
 
 
 def related(path: str) -> Any:

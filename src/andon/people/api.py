@@ -19,14 +19,13 @@ from andon.accounts.roles import can
 from andon.core.crud_api import Resources
 from andon.core.errors import NotFound
 from andon.core.records import find
-from andon.core.schemas import related
+from andon.core.schemas import CodeOrName, related
 from andon.people import services
 from andon.people.models import Certification, Skill, Worker, WorkerCertification
 
 router = Router(tags=["people"])
 CHANGE = "people.change"
 resources = Resources(router, __name__, CHANGE, can)
-Search = Annotated[str | None, FilterLookup(["code__icontains", "name__icontains"])]
 
 
 # --- skills -------------------------------------------------------------------------------------
@@ -38,7 +37,7 @@ class SkillIn(Schema):
 
 
 class SkillFilter(FilterSchema):
-    q: Search = None
+    q: CodeOrName = None
 
 
 resources.add(
@@ -58,7 +57,7 @@ class CertificationIn(Schema):
 
 
 class CertificationFilter(FilterSchema):
-    q: Search = None
+    q: CodeOrName = None
 
 
 resources.add(
@@ -118,7 +117,7 @@ class WorkerOut(WorkerIn):
 
 
 class WorkerFilter(FilterSchema):
-    q: Search = None
+    q: CodeOrName = None
     shift: Annotated[str | None, FilterLookup("shift__code")] = None
     skill: Annotated[str | None, FilterLookup("skill_levels__skill__code")] = None
     min_level: Annotated[int | None, FilterLookup("skill_levels__level__gte")] = None

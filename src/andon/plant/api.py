@@ -17,14 +17,13 @@ from andon.accounts.roles import can
 from andon.core.crud_api import Resources
 from andon.core.errors import NotFound
 from andon.core.records import find
-from andon.core.schemas import related
+from andon.core.schemas import CodeOrName, related
 from andon.plant import services
 from andon.plant.models import Calendar, CalendarException, Location, Shift, WorkCenter
 
 router = Router(tags=["plant"])
 CHANGE = "plant.change"
 resources = Resources(router, __name__, CHANGE, can)
-Search = Annotated[str | None, FilterLookup(["code__icontains", "name__icontains"])]
 
 
 # --- work centers -------------------------------------------------------------------------------
@@ -49,7 +48,7 @@ class WorkCenterOut(WorkCenterIn):
 
 
 class WorkCenterFilter(FilterSchema):
-    q: Search = None
+    q: CodeOrName = None
     line: str | None = None
     calendar: Annotated[str | None, FilterLookup("calendar__code")] = None
     active: bool | None = None
@@ -81,7 +80,7 @@ class ShiftOut(ShiftIn):
 
 
 class ShiftFilter(FilterSchema):
-    q: Search = None
+    q: CodeOrName = None
     weekday: Annotated[str | None, FilterLookup("weekdays__contains")] = None
 
 
@@ -122,7 +121,7 @@ class CalendarOut(CalendarIn):
 
 
 class CalendarFilter(FilterSchema):
-    q: Search = None
+    q: CodeOrName = None
     shift: Annotated[str | None, FilterLookup("shifts__code")] = None
 
 
@@ -194,7 +193,7 @@ class LocationOut(LocationIn):
 
 
 class LocationFilter(FilterSchema):
-    q: Search = None
+    q: CodeOrName = None
     kind: str | None = None
     parent: Annotated[str | None, FilterLookup("parent__code")] = None
     nettable: bool | None = None
