@@ -525,7 +525,8 @@ def confirm_purchase_order(
     The quantity confirmed is what is still to come, so the line's ordered quantity becomes what
     was received plus that. A line received in full meanwhile is left alone: the goods are here.
     A draft or sent order becomes confirmed; a received one stays received. Every line is checked
-    before any is changed, and a cancelled order is refused: its supply was withdrawn.
+    before any is changed, and a cancelled order is refused: its supply was withdrawn. MRP and the
+    schedule read the open supply when they run, so no event is published: nothing reacts yet.
     """
     locked = _locked(order)
     assert isinstance(locked, PurchaseOrder)
