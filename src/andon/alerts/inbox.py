@@ -1,11 +1,12 @@
 """The inbox as the other contexts use it: tell people of a record, take it back, mark it read.
 
 The inbox is the one place a person looks for what needs them, and alerts owns it
-(`Notification`). A context that has something to tell a person about one of its records (a
-colleague's @mention today; a non-conformance or a maintenance request tomorrow) calls these
-functions instead of writing inbox rows, so the inbox's rules hold for everyone: an entry of
-another kind than an alert carries a link to its record and a message that fits, and marking read
-is personal. Entries are personal too, so none of this is audited; the record they are about is.
+(`Notification`). A context above alerts that has something to tell a person about one of its
+records (collaboration's @mentions) calls these functions instead of writing inbox rows, so the
+inbox's rules hold for everyone: an entry of another kind than an alert carries a link to its
+record and a message that fits, and marking read is personal. A context below alerts (quality,
+maintenance, ...) cannot import it: it publishes a domain event, and an alerts handler calls
+`tell`. Entries are personal, so none of this is audited; the record they are about is.
 
 Each function runs in the caller's transaction (or its own): the entry is written with the change
 it tells of, and goes if that change rolls back.
