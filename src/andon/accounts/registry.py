@@ -22,6 +22,4 @@ register_capabilities(
 register_capability_check(can)
 register_urls("accounts/", "andon.accounts.urls")
 register_api("andon.accounts.api")
-register_navigation(
-    "Admin", [NavEntry("Users", "accounts:user-list", "accounts.manage")], order=30
-)
+register_navigation("Admin", [NavEntry("Users", "accounts:user-list", "accounts.manage")], order=30)
