@@ -18,7 +18,6 @@ CSRF_TRUSTED_ORIGINS = config.env_list("ANDON_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
-    "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
@@ -33,6 +32,9 @@ INSTALLED_APPS = [
     # registry.py is read in this order, so it is also the order of URL includes and API routers.
     "andon.core",
     "andon.accounts",
+    # After accounts: Andon's `createsuperuser` and `changepassword` (audited, through accounts'
+    # services) take the place of auth's, as the first app listed with a command name wins.
+    "django.contrib.auth",
     "andon.plant",
     "andon.people",
     "andon.catalog",

@@ -49,3 +49,21 @@ def test_item_record_shows_dependent_demand_from_the_parent(viewer_client, publi
 def test_pages_need_a_login(client, published):
     response = client.get(reverse("planning:order-list"))
     assert response.status_code in (302, 403)
+
+
+def test_item_record_names_unusable_master_data_instead_of_failing(viewer_client, published):
+    from andon.catalog.models import Item
+
+    _pump, motor = published
+    # Written behind the services' back (a script, a restored backup): a fixed lot size of nothing.
+    Item.objects.filter(pk=motor.pk).update(lot_size_rule="fixed", lot_size=None)
+    response = viewer_client.get(reverse("planning:item-record", args=[motor.pk]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'id="bad-input"' in body
+    assert "item MOTOR" in body
+    assert "lot size" in body
+    assert "record" not in response.context
+    # the stored plan is still there to read: its planned orders for the motor
+    assert list(response.context["orders"])
+    assert "Planned orders" in body

@@ -21,7 +21,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from andon.alerts.models import Notification
+from andon.alerts import inbox
 from andon.collaboration import records, shiftdata, text
 from andon.collaboration.models import (
     COMMENT_MAX_LENGTH,
@@ -98,7 +98,7 @@ def edit_comment(user: Any, comment: Comment, body: str) -> Comment:
         names = text.mentioned_names(cleaned)
         wanted = {u.pk for u in _users_named(names)}
         dropped = comment.mentions.exclude(user_id__in=wanted)
-        Notification.objects.filter(pk__in=dropped.values("notification_id"), read=False).delete()
+        inbox.withdraw(dropped.values_list("notification_id", flat=True), unread_only=True)
         dropped.delete()
         _mention(comment, comment.record, names)
     return comment
@@ -109,7 +109,7 @@ def delete_comment(user: Any, comment: Comment) -> None:
     with transaction.atomic():
         comment = Comment.objects.select_for_update().get(pk=comment.pk)
         _own_and_recent(user, comment, "delete")
-        Notification.objects.filter(pk__in=comment.mentions.values("notification_id")).delete()
+        inbox.withdraw(comment.mentions.values_list("notification_id", flat=True))
         core.delete(user, comment)
 
 
@@ -141,19 +141,15 @@ def _mention(comment: Comment, record: Any, names: Sequence[str]) -> list[Mentio
     about = records.describe(record)
     link = f"{records.url(record)}#comment-{comment.pk}"
     message = f"{author} mentioned you on {about}: {text.excerpt(comment.text)}"[:300]
-    made = []
-    for person in people:
-        note = Notification.objects.create(
-            user=person,
-            kind=Notification.Kind.MENTION,
-            url=link[:300],
-            event="mentioned",
-            message=message,
-            created_at=now,
+    told = inbox.tell(
+        people, kind=inbox.Kind.MENTION, event="mentioned", message=message, url=link[:300], at=now
+    )
+    made = [
+        Mention.objects.create(
+            comment=comment, user=person, notification=told[person.pk], created_at=now
         )
-        made.append(
-            Mention.objects.create(comment=comment, user=person, notification=note, created_at=now)
-        )
+        for person in people
+    ]
     emails = sorted(u.pk for u in people if u.email)
     if emails:
         from andon.collaboration.tasks import send_mention_email
@@ -175,9 +171,7 @@ def mark_mentions_read(user: Any, record: models.Model) -> int:
             comment__content_type=records.content_type(record),
             comment__object_id=record.pk,
         )
-        return Notification.objects.filter(
-            pk__in=mentions.values("notification_id"), read=False
-        ).update(read=True)
+        return inbox.mark_read(user, mentions.values_list("notification_id", flat=True))
 
 
 # --- shift handover -----------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from andon.correspondence import compose, config
 from andon.correspondence.models import ConfirmationRequest, Letter
 from andon.correspondence.pdf import purchase_order_pdf
 from andon.correspondence.tokens import new_token, token_hash
-from andon.orders.models import PurchaseOrder
+from andon.orders import services as orders
 
 log = logging.getLogger("andon.correspondence")
 SMTP_TIMEOUT = 10
@@ -121,10 +121,8 @@ def _record(letter_id: int, error: str) -> str:
     core.update(
         None, letter, {"state": Letter.State.SENT, "sent_at": timezone.now(), "last_error": ""}
     )
-    if letter.purchase_order_id is not None:
-        order = PurchaseOrder.objects.select_for_update().get(pk=letter.purchase_order_id)
-        if order.status == PurchaseOrder.Status.DRAFT:
-            core.update(None, order, {"status": PurchaseOrder.Status.SENT})
+    if letter.purchase_order is not None:
+        orders.mark_sent(None, letter.purchase_order)
     return str(letter.state)
 
 

@@ -24,6 +24,7 @@ from andon.correspondence import compose, config, promises
 from andon.correspondence.models import ConfirmationRequest, Letter, LetterLine
 from andon.correspondence.tokens import token_hash, well_formed
 from andon.inventory.services import check_quantity
+from andon.orders import services as orders
 from andon.orders.models import PurchaseOrder, PurchaseOrderLine, SalesOrder, SalesOrderLine
 from andon.partners.models import SupplierItem
 
@@ -111,9 +112,7 @@ def send_purchase_order(user: Any, order: PurchaseOrder) -> Letter:
         )
         for ln in lines
     )  # fmt: skip
-    for ln in lines:
-        if ln.requested_date is None:
-            core.update(user, ln, {"requested_date": ln.due_date})
+    orders.remember_requested_dates(user, order)
     # Sending again is the buyer's reply to a proposal: it no longer waits for their review.
     for answered in ConfirmationRequest.objects.filter(
         purchase_order=order, state=ConfirmationRequest.State.ANSWERED, reviewed_at=None
@@ -263,12 +262,9 @@ def answer_confirmation(
         )
     for letter_line in lines:
         answer = by_line[letter_line.line]
-        assert answer.date is not None
-        assert answer.quantity is not None
         letter_line.answered_date = answer.date
         letter_line.answered_quantity = answer.quantity
         letter_line.save(update_fields=["answered_date", "answered_quantity"])
-        _update_supply(letter_line, now)
     request.state = ConfirmationRequest.State.ANSWERED
     request.answered_at = now
     request.answered_by = name.strip()[:100]
@@ -277,29 +273,21 @@ def answer_confirmation(
     request.later = any(ln.later for ln in lines)
     request.save()
     audit.record(None, "update", request, audit.snapshot(request))
-    order = request.purchase_order
-    if order.status in (PurchaseOrder.Status.DRAFT, PurchaseOrder.Status.SENT):
-        core.update(None, order, {"status": PurchaseOrder.Status.CONFIRMED})
+    orders.confirm_purchase_order(None, request.purchase_order, _supply(lines), confirmed_at=now)
     return request
 
 
-def _update_supply(letter_line: LetterLine, now: dt.datetime) -> None:
-    """The open supply MRP reads: the line's due date and the quantity still to come."""
-    if letter_line.purchase_line_id is None:
-        return
-    line = PurchaseOrderLine.objects.select_for_update().get(pk=letter_line.purchase_line_id)
-    assert letter_line.answered_quantity is not None
-    if line.open_quantity == 0:  # received in full meanwhile: the goods are here already
-        return
-    core.update(
-        None,
-        line,
-        {
-            "due_date": letter_line.answered_date,
-            "quantity": line.received_quantity + letter_line.answered_quantity,
-            "confirmed_at": now,
-        },
-    )
+def _supply(lines: Sequence[LetterLine]) -> list[orders.ConfirmedLine]:
+    """The open supply MRP reads, as answered: each order line's due date and quantity to come."""
+    return [
+        orders.ConfirmedLine(
+            line=ln.purchase_line,
+            due_date=ln.answered_date,
+            open_quantity=ln.answered_quantity,
+        )
+        for ln in lines
+        if ln.purchase_line is not None
+    ]
 
 
 @transaction.atomic

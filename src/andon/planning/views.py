@@ -23,6 +23,7 @@ from andon.accounts.roles import can
 from andon.catalog.models import Item
 from andon.core.errors import DomainError
 from andon.planning import actions, queries, services
+from andon.planning.inputs import BAD_INPUT
 from andon.planning.models import PlanException, PlannedOrder, PlanRun
 
 RUN = "planning.run"
@@ -283,9 +284,15 @@ def item_record(request: HttpRequest, pk: int) -> HttpResponse:
         "can_run": can(request.user, RUN),
     }
     if run is not None:
-        record = services.item_record(run, item)
-        context["record"] = record
-        context["weeks"] = _buckets(record, by)
+        try:
+            record = services.item_record(run, item)
+        except BAD_INPUT as exc:
+            # Master data changed since the run and the record cannot be worked out: say what
+            # to correct; the stored plan (its orders and exceptions) is still shown below.
+            context["problem"] = str(exc)
+        else:
+            context["record"] = record
+            context["weeks"] = _buckets(record, by)
         context["exceptions"] = PlanException.objects.filter(run=run, item=item)
         context["orders"] = PlannedOrder.objects.filter(run=run, item=item).order_by("due_date")
     return render(request, "planning/item_record.html", context)

@@ -119,8 +119,12 @@ def create_user(
     first_name: str = "",
     last_name: str = "",
     email: str = "",
+    superuser: bool = False,
 ) -> Any:
-    """A new active user with `roles` and an initial password the password rules accept."""
+    """A new active user with `roles` and an initial password the password rules accept.
+
+    A `superuser` (the first administrator, made from the command line) holds the admin role and
+    passes Django's own permission checks too; taking the admin role away ends that as well."""
     User = get_user_model()
     username = username.strip()
     if username and User.objects.filter(username__iexact=username).exists():
@@ -128,13 +132,15 @@ def create_user(
         raise ValidationFailed(
             taken, [Problem(message=taken, column="username")], code="duplicate_username"
         )
-    wanted = _known_roles(roles)
+    wanted = _known_roles([*roles, ADMIN] if superuser else roles)
     user = User(
         username=username,
         first_name=first_name.strip(),
         last_name=last_name.strip(),
         email=email.strip(),
         is_active=True,
+        is_superuser=superuser,
+        is_staff=superuser,
     )
     validated(user, exclude=["password"])
     _checked_password(password, user)
@@ -150,6 +156,7 @@ def create_user(
             **{name: getattr(user, name) for name in PROFILE_FIELDS},
             "roles": wanted,
             "is_active": True,
+            **({"is_superuser": True} if superuser else {}),
         },
     )
     return user
