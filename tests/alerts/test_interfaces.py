@@ -142,3 +142,55 @@ def test_supervisor_resolves_on_the_page(sup_client, alert):
     alert.refresh_from_db()
     assert alert.state == "resolved"
     assert alert.cause == "cleared the jam"
+
+
+def test_rule_edit_page_audits_what_it_changed(admin_user, client, make_rule):
+    from andon.alerts.models import AlertRule
+    from andon.core.models import AuditEntry
+
+    rule = make_rule("machine_down", name="Press down", parameters={"minutes": 20})
+    client.force_login(admin_user)
+    answer = client.post(
+        f"/alerts/rules/{rule.pk}/",
+        {"name": "Press down long", "severity": "critical", "enabled": "on", "minutes": "30"},
+    )
+    assert answer.status_code == 302
+    assert answer["Location"] == "/alerts/rules/"
+    rule = AlertRule.objects.get(pk=rule.pk)
+    assert (rule.name, rule.parameters["minutes"]) == ("Press down long", 30)
+    entry = AuditEntry.objects.filter(model="alerts.alertrule", action="update").get()
+    assert entry.changes["name"] == ["Press down", "Press down long"]
+
+
+def test_rule_delete_page_is_for_managers_and_deletes(admin_user, viewer_client, client, alert):
+    from andon.alerts.models import Alert, AlertRule
+
+    assert viewer_client.post(f"/alerts/rules/{alert.rule_id}/delete/").status_code == 403
+    client.force_login(admin_user)
+    page = client.get(f"/alerts/rules/{alert.rule_id}/delete/")
+    assert "deleted with it" in page.content.decode()
+    answer = client.post(f"/alerts/rules/{alert.rule_id}/delete/")
+    assert answer.status_code == 302
+    assert answer["Location"] == "/alerts/rules/"
+    assert not AlertRule.objects.exists()
+    assert not Alert.objects.exists()
+
+
+def test_webhook_pages_show_the_new_secret_once_and_audit_an_edit(admin_user, client):
+    from andon.alerts.models import WebhookEndpoint
+    from andon.core.models import AuditEntry
+
+    client.force_login(admin_user)
+    made = client.post(
+        "/alerts/webhooks/new/", {"name": "ops", "url": "https://ops.example/hook", "active": "on"}
+    )
+    endpoint = WebhookEndpoint.objects.get()
+    assert made["Location"] == f"/alerts/webhooks/{endpoint.pk}/?secret=1"
+    edited = client.post(
+        f"/alerts/webhooks/{endpoint.pk}/edit/",
+        {"name": "ops", "url": "https://ops.example/v2", "active": "on"},
+    )
+    assert edited["Location"] == f"/alerts/webhooks/{endpoint.pk}/"
+    assert WebhookEndpoint.objects.get().secret == endpoint.secret
+    entry = AuditEntry.objects.filter(model="alerts.webhookendpoint", action="update").get()
+    assert entry.changes["url"] == ["https://ops.example/hook", "https://ops.example/v2"]

@@ -143,6 +143,12 @@ def test_explosion_and_where_used(viewer_client, pump):
         (2, "ROTOR", Decimal("25")),
         (3, "WIRE", Decimal("15.625")),
     ]
+    motor = Item.objects.get(sku="MOTOR")
+    assert {k: body["rows"][0][k] for k in ("name", "unit", "procurement")} == {
+        "name": motor.name,
+        "unit": motor.uom.code,
+        "procurement": motor.procurement,
+    }
     bad = viewer_client.get(f"{API}/items/PUMP/explosion?quantity=-1")
     assert bad.status_code == 400
     assert bad.json()["code"] == "invalid_quantity"
@@ -153,6 +159,7 @@ def test_explosion_and_where_used(viewer_client, pump):
         (3, "PUMP"),
     ]
     assert used["top_items"] == ["PUMP"]
+    assert used["rows"][0]["name"] == Item.objects.get(sku="ROTOR").name
     single = viewer_client.get(f"{API}/items/WIRE/where-used?single_level=true").json()
     assert [r["sku"] for r in single["rows"]] == ["ROTOR"]
     assert viewer_client.get(f"{API}/items/NOPE/where-used").status_code == 404

@@ -106,3 +106,14 @@ def test_list_pages_query_count(planner_client, url_name, django_assert_max_num_
     with django_assert_max_num_queries(10):
         response = planner_client.get(reverse(url_name))
     assert response.status_code == 200
+
+
+def test_country_filter_offers_the_countries_in_use_and_narrows(planner_client):
+    for code, country in [("C1", "DE"), ("C2", "FR"), ("C3", "DE"), ("C4", "")]:
+        Customer.objects.create(code=code, name=code, country=country)
+    page = planner_client.get(reverse("partners:customer-list"))
+    (country,) = [f for f in page.context["filters"] if f["name"] == "country"]
+    assert [value for value, _ in country["options"]] == ["DE", "FR"]
+    narrowed = planner_client.get(reverse("partners:customer-list") + "?country=FR")
+    assert "C2" in narrowed.content.decode()
+    assert "C1" not in narrowed.content.decode()

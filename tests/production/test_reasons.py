@@ -130,3 +130,26 @@ def test_the_downtime_pareto_shows_labels_and_charts_losses_only(
     assert "Cleaning" in page.content.decode()  # but it is listed
     everything = supervisor_client.get(url, {"from": start, "to": end, "planned": "1"})
     assert "Cleaning" in everything.context["chart"]
+
+
+def test_reason_code_pages_prefill_offer_delete_and_audit_an_edit(supervisor_client, viewer):
+    from andon.core.models import AuditEntry
+
+    new = supervisor_client.get(reverse("production:reason-create") + "?kind=downtime&code=JAM2")
+    assert new.context["form"].initial == {"kind": "downtime", "code": "JAM2"}
+    reason = ReasonCode.objects.get(kind="scrap", code="SETUP-PIECE")
+    edit_url = reverse("production:reason-edit", args=[reason.pk])
+    page = supervisor_client.get(edit_url)
+    assert reverse("production:reason-delete", args=[reason.pk]) in page.content.decode()
+    answer = supervisor_client.post(
+        edit_url,
+        {"kind": "scrap", "code": "SETUP-PIECE", "label": "First piece", "sequence": 10,
+         "loss": "startup_reject", "downtime_class": "", "active": "on"},
+    )  # fmt: skip
+    assert answer.status_code == 302
+    assert answer["Location"] == reverse("production:reason-list")
+    entry = AuditEntry.objects.filter(model="production.reasoncode", action="update").get()
+    assert entry.changes["label"][1] == "First piece"
+    viewer_client = Client()
+    viewer_client.force_login(viewer)
+    assert viewer_client.get(edit_url).status_code == 403

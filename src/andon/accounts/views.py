@@ -31,7 +31,7 @@ from andon.accounts.permissions import requires
 from andon.accounts.roles import ROLES
 from andon.core.errors import DomainError, NotFound
 from andon.core.listing import Column, Filter, ListPage, render_list
-from andon.core.pages import form_page, show_problems
+from andon.core.pages import form_page, posted_form, show_problems
 
 MANAGE = "accounts.manage"
 
@@ -223,16 +223,14 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(MANAGE)
 def user_roles(request: HttpRequest, pk: int) -> HttpResponse:
     user = _subject(pk)
-    form = RolesForm(request.POST)
-    if form.is_valid():
-        try:
-            services.set_roles(request.user, user, form.cleaned_data["roles"])
-        except DomainError as exc:
-            show_problems(form, exc)
-        else:
-            messages.success(request, f"Saved the roles of {user.username}.")
-            return redirect("accounts:user-detail", pk=pk)
-    return _user_page(request, user, roles_form=form, status=400)
+    return posted_form(
+        request,
+        RolesForm(request.POST),
+        save=lambda form: services.set_roles(request.user, user, form.cleaned_data["roles"]),
+        done=reverse("accounts:user-detail", args=[pk]),
+        page=lambda form: _user_page(request, user, roles_form=form, status=400),
+        said=f"Saved the roles of {user.username}.",
+    )
 
 
 @require_POST

@@ -19,6 +19,7 @@ from andon.alerts.models import Alert, AlertRule, Notification, Severity
 from andon.alerts.permissions import can_manage, can_respond, need_api
 from andon.core.errors import ValidationFailed
 from andon.core.pagination import Pagination
+from andon.core.schemas import related
 
 router = Router(tags=["alerts"])
 # Ids beyond what the databases store answer 422, not a server error.
@@ -43,9 +44,7 @@ class AlertOut(Schema):
     cause: str
     escalated: bool
 
-    @staticmethod
-    def resolve_assigned_to(obj: Alert) -> str | None:
-        return obj.assigned_to.get_username() if obj.assigned_to else None
+    resolve_assigned_to = related("assigned_to.username")
 
 
 class AlertFilter(Schema):
@@ -124,13 +123,9 @@ class RuleOut(Schema):
     last_evaluated_at: dt.datetime | None
     last_error: str
 
-    @staticmethod
-    def resolve_owner_user(obj: AlertRule) -> str | None:
-        return obj.owner_user.get_username() if obj.owner_user else None
+    resolve_owner_user = related("owner_user.username")
 
-    @staticmethod
-    def resolve_escalate_to_user(obj: AlertRule) -> str | None:
-        return obj.escalate_to_user.get_username() if obj.escalate_to_user else None
+    resolve_escalate_to_user = related("escalate_to_user.username")
 
 
 class RuleIn(Schema):

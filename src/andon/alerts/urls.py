@@ -15,8 +15,8 @@ urlpatterns = [
     path("inbox/read/", views.inbox_read, name="inbox-read"),
     path("rules/", views.rule_list, name="rule-list"),
     path("rules/new/", views.rule_create, name="rule-create"),
-    path("rules/<int:pk>/", views.rule_edit, name="rule-edit"),
-    path("rules/<int:pk>/delete/", views.rule_delete, name="rule-delete"),
+    path("rules/<int:pk>/", views.RULE_PAGES.edit_view, name="rule-edit"),
+    path("rules/<int:pk>/delete/", views.RULE_PAGES.delete_view, name="rule-delete"),
     path("subscriptions/", views.subscriptions, name="subscriptions"),
     path(
         "subscriptions/<int:pk>/delete/",
@@ -24,9 +24,7 @@ urlpatterns = [
         name="subscription-delete",
     ),
     path("webhooks/", views.webhook_list, name="webhook-list"),
-    path("webhooks/new/", views.webhook_create, name="webhook-create"),
-    path("webhooks/<int:pk>/", views.webhook_detail, name="webhook-detail"),
-    path("webhooks/<int:pk>/edit/", views.webhook_edit, name="webhook-edit"),
+    *views.WEBHOOK_PAGES.urls("webhooks", detail=views.webhook_detail),
     path(
         "webhooks/deliveries/<int:pk>/retry/",
         views.delivery_retry,

@@ -28,10 +28,11 @@ from andon.alerts.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
-from andon.alerts.permissions import can_manage, can_respond, manage_capability, need
+from andon.alerts.permissions import MANAGE, can_manage, can_respond, manage_capability, need
+from andon.core.crud import RecordPages
 from andon.core.errors import DomainError
 from andon.core.listing import Column, Filter, ListPage, render_list
-from andon.core.pages import delete_page, form_page
+from andon.core.pages import form_page
 
 # --- alerts -------------------------------------------------------------------------------------
 
@@ -224,33 +225,18 @@ def _kinds() -> list[dict[str, Any]]:
     return out
 
 
-@requires("view")
-def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    need(can_manage(request.user))
-    rule = get_object_or_404(AlertRule, pk=pk)
-    form = RuleForm(request.POST or None, instance=rule, kind=rule.kind)
-    return form_page(
-        request,
-        form,
-        title=f"Rule {rule.name} ({form.kind.label})",
-        cancel_url=reverse("alerts:rule-list"),
-        save=lambda f: services.update_rule(request.user, rule, f.values()),
-        done=lambda r: reverse("alerts:rule-list"),
-    )
+def _manages(user: Any, capability: str) -> bool:
+    """Configuring alerts is asked of `can_manage`, whichever capability it rests on."""
+    return can_manage(user)
 
 
-@requires("view")
-def rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    need(can_manage(request.user))
-    rule = get_object_or_404(AlertRule, pk=pk)
-    return delete_page(
-        request,
-        rule,
-        delete=lambda: services.delete_rule(request.user, rule),
-        cancel_url=reverse("alerts:rule-edit", args=[pk]),
-        done_url=reverse("alerts:rule-list"),
-        cascades="Its alerts, open and resolved, are deleted with it; disable it to keep them.",
-    )
+RULE_PAGES = RecordPages(
+    AlertRule, "alerts:rule", MANAGE, _manages, "rule",
+    form=lambda data=None, instance=None: RuleForm(data, instance=instance, kind=instance.kind),
+    update=services.update_rule, delete=services.delete_rule, values=lambda form: form.values(),
+    edit_title=lambda rule: f"Rule {rule.name} ({rules.get(rule.kind).label})", detail=False,
+    cascades="Its alerts, open and resolved, are deleted with it; disable it to keep them.",
+)  # fmt: skip
 
 
 # --- subscriptions ------------------------------------------------------------------------------
@@ -297,33 +283,13 @@ def webhook_list(request: HttpRequest) -> HttpResponse:
     return render(request, "alerts/webhook_list.html", {"endpoints": endpoints})
 
 
-@requires("view")
-def webhook_create(request: HttpRequest) -> HttpResponse:
-    need(can_manage(request.user))
-    form = WebhookForm(request.POST or None)
-    return form_page(
-        request,
-        form,
-        title="New webhook endpoint",
-        cancel_url=reverse("alerts:webhook-list"),
-        save=lambda f: services.create_endpoint(request.user, f.values()),
-        done=lambda e: reverse("alerts:webhook-detail", args=[e.pk]) + "?secret=1",
-    )
-
-
-@requires("view")
-def webhook_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    need(can_manage(request.user))
-    endpoint = get_object_or_404(WebhookEndpoint, pk=pk)
-    form = WebhookForm(request.POST or None, instance=endpoint)
-    return form_page(
-        request,
-        form,
-        title=f"Webhook {endpoint.name}",
-        cancel_url=reverse("alerts:webhook-detail", args=[pk]),
-        save=lambda f: services.update_endpoint(request.user, endpoint, f.values()),
-        done=lambda e: reverse("alerts:webhook-detail", args=[e.pk]),
-    )
+WEBHOOK_PAGES = RecordPages(
+    WebhookEndpoint, "alerts:webhook", MANAGE, _manages, "webhook endpoint", form=WebhookForm,
+    create=services.create_endpoint, update=services.update_endpoint,
+    values=lambda form: form.values(), edit_title="Webhook {0.name}",
+    # The secret is shown once, on the page a new endpoint opens on.
+    created=lambda endpoint: reverse("alerts:webhook-detail", args=[endpoint.pk]) + "?secret=1",
+)  # fmt: skip
 
 
 @requires("view")

@@ -31,6 +31,7 @@ from andon.catalog import documents, services, structure
 from andon.catalog.models import BomLine, Item, Operation, OperationDocument, UnitOfMeasure
 from andon.core.crud_api import Resources
 from andon.core.errors import NotFound
+from andon.core.schemas import related
 
 router = Router(tags=["catalog"])
 CHANGE = "catalog.change"
@@ -168,37 +169,17 @@ class BomLineIn(Schema):
 
 class BomLineOut(Schema):
     id: int
-    parent: str
-    component: str
-    component_name: str
-    unit: str
-    procurement: str
+    parent: str = Field(alias="parent.sku")
+    component: str = Field(alias="component.sku")
+    component_name: str = Field(alias="component.name")
+    unit: str = Field(alias="component.uom.code")
+    procurement: str = Field(alias="component.procurement")
     position: int
     quantity: Decimal
     scrap_percent: Decimal
     valid_from: dt.date | None
     valid_to: dt.date | None
     operation_sequence: int | None
-
-    @staticmethod
-    def resolve_parent(obj: BomLine) -> str:
-        return obj.parent.sku
-
-    @staticmethod
-    def resolve_component(obj: BomLine) -> str:
-        return obj.component.sku
-
-    @staticmethod
-    def resolve_component_name(obj: BomLine) -> str:
-        return obj.component.name
-
-    @staticmethod
-    def resolve_unit(obj: BomLine) -> str:
-        return obj.component.uom.code
-
-    @staticmethod
-    def resolve_procurement(obj: BomLine) -> str:
-        return obj.component.procurement
 
 
 @router.get("/items/{sku}/bom", response=list[BomLineOut], summary="An item's single-level bill")
@@ -235,10 +216,10 @@ class ExplosionRowOut(Schema):
     level: int
     path: str
     line_id: int
-    sku: str
-    name: str
-    unit: str
-    procurement: str
+    sku: str = Field(alias="item.sku")
+    name: str = Field(alias="item.name")
+    unit: str = Field(alias="item.uom")
+    procurement: str = Field(alias="item.procurement")
     quantity_per: Decimal
     scrap_percent: Decimal
     extended_quantity: Decimal
@@ -280,22 +261,7 @@ def explosion(
         "quantity": result.quantity,
         "on": result.on,
         "truncated": result.truncated,
-        "rows": [
-            {
-                "level": r.level,
-                "path": r.path,
-                "line_id": r.line_id,
-                "sku": r.item.sku,
-                "name": r.item.name,
-                "unit": r.item.uom,
-                "procurement": r.item.procurement,
-                "quantity_per": r.quantity_per,
-                "scrap_percent": r.scrap_percent,
-                "extended_quantity": r.extended_quantity,
-                "has_children": r.has_children,
-            }
-            for r in result.rows
-        ],
+        "rows": result.rows,
     }
 
 
@@ -303,8 +269,8 @@ class WhereUsedRowOut(Schema):
     level: int
     path: str
     line_id: int
-    sku: str
-    name: str
+    sku: str = Field(alias="item.sku")
+    name: str = Field(alias="item.name")
     quantity_per: Decimal
     is_top: bool
 
@@ -341,18 +307,7 @@ def where_used(
         "sku": item.sku,
         "on": date,
         "truncated": truncated,
-        "rows": [
-            {
-                "level": r.level,
-                "path": r.path,
-                "line_id": r.line_id,
-                "sku": r.item.sku,
-                "name": r.item.name,
-                "quantity_per": r.quantity_per,
-                "is_top": r.is_top,
-            }
-            for r in rows
-        ],
+        "rows": rows,
         "top_items": [n.sku for n in structure.top_items(tree, item.pk, date)],
     }
 
@@ -404,12 +359,8 @@ class OperationIn(Schema):
 
 
 class AlternativeOut(Schema):
-    work_center: str
+    work_center: str = Field(alias="work_center.code")
     run_minutes_per_unit: Decimal | None
-
-    @staticmethod
-    def resolve_work_center(obj: Any) -> str:
-        return str(obj.work_center.code)
 
 
 class OperationOut(OperationIn):
@@ -424,17 +375,9 @@ class OperationOut(OperationIn):
     def resolve_work_center(obj: Operation) -> str:
         return obj.work_center.code
 
-    @staticmethod
-    def resolve_skill(obj: Operation) -> str | None:
-        return obj.skill.code if obj.skill else None
+    resolve_skill = related("skill.code")
 
-    @staticmethod
-    def resolve_certification(obj: Operation) -> str | None:
-        return obj.certification.code if obj.certification else None
-
-    @staticmethod
-    def resolve_alternatives(obj: Operation) -> list[Any]:
-        return list(obj.alternatives.all())
+    resolve_certification = related("certification.code")
 
 
 def _operations() -> QuerySet[Operation]:

@@ -15,6 +15,7 @@ from django.db import IntegrityError, connection, models, transaction
 from andon.catalog.models import AlternativeWorkCenter, BomLine, Item, Operation, UnitOfMeasure
 from andon.core import services as core
 from andon.core.errors import Conflict, Problem, ValidationFailed
+from andon.core.records import reference
 from andon.engines.bom import children_map, path_between
 from andon.plant.models import WorkCenter
 
@@ -52,25 +53,6 @@ def _only(data: Mapping[str, Any], allowed: frozenset[str], what: str) -> dict[s
             code="unknown_field",
         )
     return dict(data)
-
-
-def reference(model: type[M], value: Any, column: str) -> M | None:
-    """A referenced record given as itself or by its key (SKU for items, code otherwise).
-
-    The API, forms and imports all name records by key; an unknown key is a located problem.
-    """
-    if value is None or value == "" or isinstance(value, model):
-        return value or None
-    key = "sku" if model is Item else "code"
-    found = model._default_manager.filter(**{key: str(value)}).first()
-    if found is None:
-        label = model._meta.verbose_name
-        raise ValidationFailed(
-            f"There is no {label} with {key} {value!r}.",
-            [Problem(message=f"Unknown {label} {value!r}.", column=column)],
-            code=f"unknown_{model._meta.model_name}",
-        )
-    return found
 
 
 def required_reference(model: type[M], value: Any, column: str) -> M:

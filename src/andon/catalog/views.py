@@ -28,13 +28,6 @@ CHANGE = "catalog.change"
 MAX_TREE_ROWS = 3000
 
 
-def _categories() -> list[tuple[str, str]]:
-    values = (
-        Item.objects.exclude(category="").order_by("category").values_list("category", flat=True)
-    )
-    return [(v, v) for v in values.distinct()]
-
-
 ITEMS = RecordPages(
     Item, "catalog:item", CHANGE, can, "item", form=ItemForm, edit_title="Edit {0.sku}",
     create=services.create_item, update=services.update_item, delete=services.delete_item,
@@ -55,7 +48,7 @@ ITEMS = RecordPages(
         filters=[
             Filter("procurement", "Make / buy", "procurement", Item.Procurement.choices),
             Filter("rule", "Lot-size rule", "lot_size_rule", Item.LotSizeRule.choices),
-            Filter("category", "Category", "category", _categories),
+            Filter.in_use(Item, "category", "Category"),
         ],
         default_sort="sku",
     ),

@@ -62,7 +62,12 @@ class RecordPages:
 
     `url` is the URL name prefix (`"plant:workcenter"`): the pages link to `<url>-list`,
     `<url>-detail`, `<url>-create`, `<url>-edit` and `<url>-delete`. `values` turns a valid
-    form into what `create` and `update` take (the form's model fields by default).
+    form into what `create` and `update` take (the form's model fields by default). `form` is
+    the form class, or what builds one from the posted data and `instance=` (a record whose
+    form depends on it); `edit_title` formats the record, or is a function of it; `created`
+    is where a new record is shown (its detail page by default); `initial` gives the new
+    record's form its first values from the request (a link that says what to create). A record
+    without a page of its own (`detail=False`) offers its delete on its edit form.
     """
 
     model: type[models.Model]
@@ -70,17 +75,19 @@ class RecordPages:
     capability: str
     permission: Permission
     noun: str = ""
-    form: type[forms.ModelForm[Any]] | None = None
+    form: Callable[..., forms.ModelForm[Any]] | None = None
     list_page: ListPage | None = None
     create: Callable[[Any, Any], models.Model] | None = None
     update: Callable[[Any, Any, Any], models.Model] | None = None
     delete: Callable[[Any, Any], None] | None = None
     values: Callable[[Any], Any] = form_values
     queryset: Callable[[], QuerySet[Any]] | None = None
-    edit_title: str = "Edit {}"
+    edit_title: str | Callable[[Any], str] = "Edit {}"
     detail: bool = True
     cascades: str = ""
     blocked_by: Callable[[Any], Mapping[str, list[str]]] | None = None
+    created: Callable[[Any], str] | None = None
+    initial: Callable[[HttpRequest], Mapping[str, Any]] | None = None
 
     def __post_init__(self) -> None:
         """The list links its rows and its "New" button to these pages unless it says otherwise."""
@@ -173,13 +180,14 @@ class RecordPages:
         assert self.form is not None
         assert self.create is not None
         create = self.create
+        initial = self.initial(request) if self.initial else None
         return form_page(
             request,
-            self.form(request.POST or None),
+            self.form(request.POST or None, initial=initial),
             title=f"New {self.noun}",
             cancel_url=self.list_url(),
             save=lambda form: create(request.user, self.values(form)),
-            done=self.detail_url,
+            done=self.created or self.detail_url,
         )
 
     def edit_view(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -192,10 +200,13 @@ class RecordPages:
         return form_page(
             request,
             form,
-            title=self.edit_title.format(record),
+            title=self.edit_title(record)
+            if callable(self.edit_title)
+            else self.edit_title.format(record),
             cancel_url=self.detail_url(record),
             save=lambda form: update(request.user, record, self.values(form)),
             done=self.detail_url,
+            delete_url=self.delete_url(record) if self.delete and not self.detail else "",
         )
 
     def delete_view(self, request: HttpRequest, pk: int) -> HttpResponse:

@@ -45,6 +45,16 @@ class Filter:
     def options(self) -> Sequence[tuple[str, str]]:
         return self.choices() if callable(self.choices) else self.choices
 
+    @classmethod
+    def in_use(cls, model: type[models.Model], field: str, label: str) -> "Filter":
+        """A filter on a free-text field (a country, a line) offering the values records hold."""
+
+        def values() -> list[tuple[str, str]]:
+            held = model._default_manager.exclude(**{field: ""}).order_by(field)
+            return [(v, v) for v in held.values_list(field, flat=True).distinct()]
+
+        return cls(field, label, field, values)
+
 
 @dataclass
 class ListPage:

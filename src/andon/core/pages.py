@@ -83,6 +83,32 @@ def form_page(
     )
 
 
+def posted_form(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    *,
+    save: Callable[[Any], Any],
+    done: str,
+    page: Callable[[Any], HttpResponse],
+    said: str = "",
+) -> HttpResponse:
+    """A form posted from a record's own page (a worker's skills, a calendar's holiday).
+
+    Valid and accepted by `save` (the service): back to `done`, saying `said` if given. Invalid,
+    or refused: `page(form)` shows the record's page again, the form saying why.
+    """
+    if form.is_valid():
+        try:
+            save(form)
+        except DomainError as exc:
+            show_problems(form, exc)
+        else:
+            if said:
+                messages.success(request, said)
+            return redirect(done)
+    return page(form)
+
+
 def still_used_by(instance: models.Model, limit: int = 10) -> list[str]:
     """What would stop `instance` from being deleted, without deleting anything."""
     collector = Collector(using=instance._state.db or "default", origin=instance)

@@ -7,8 +7,9 @@ error; here it is a 422 that says why.
 """
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
+from ninja import FilterLookup
 from pydantic import AfterValidator
 
 MAX_OFFSET = dt.timedelta(hours=14)
@@ -24,3 +25,23 @@ def _plausible(value: dt.datetime) -> dt.datetime:
 
 
 Timestamp = Annotated[dt.datetime, AfterValidator(_plausible)]
+
+CodeOrName = Annotated[str | None, FilterLookup(["code__icontains", "name__icontains"])]
+"""The `q` filter of master data known by a code and a name: part of either."""
+
+
+def related(path: str) -> Any:
+    """A resolver for a field read through a link that may be empty (`"shift.code"`): None then.
+
+    A link that is always there needs none: `Field(alias="item.sku")` lets ninja follow it.
+    """
+    names = path.split(".")
+
+    def resolve(obj: Any) -> Any:
+        for name in names:
+            obj = getattr(obj, name)
+            if obj is None:
+                return None
+        return obj
+
+    return staticmethod(resolve)

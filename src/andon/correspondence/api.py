@@ -19,6 +19,7 @@ from ninja.pagination import paginate
 
 from andon.accounts.permissions import require
 from andon.core.pagination import Pagination
+from andon.core.schemas import related
 from andon.correspondence import queries, services
 from andon.correspondence.models import ConfirmationRequest, Letter
 from andon.orders.models import PurchaseOrder, SalesOrder
@@ -79,21 +80,11 @@ class LetterOut(Schema):
     lines: list[LetterLineOut]
     confirmation: ConfirmationOut | None
 
-    @staticmethod
-    def resolve_purchase_order(obj: Letter) -> str | None:
-        return obj.purchase_order.number if obj.purchase_order else None
+    resolve_purchase_order = related("purchase_order.number")
 
-    @staticmethod
-    def resolve_sales_order(obj: Letter) -> str | None:
-        return obj.sales_order.number if obj.sales_order else None
+    resolve_sales_order = related("sales_order.number")
 
-    @staticmethod
-    def resolve_created_by(obj: Letter) -> str | None:
-        return obj.created_by.get_username() if obj.created_by else None
-
-    @staticmethod
-    def resolve_lines(obj: Letter) -> list[object]:
-        return list(obj.lines.all())
+    resolve_created_by = related("created_by.username")
 
     @staticmethod
     def resolve_confirmation(obj: Letter) -> ConfirmationRequest | None:
@@ -132,13 +123,17 @@ def get_letter(request: HttpRequest, letter_id: Id) -> Letter:
     return get_object_or_404(queries.letters(), pk=letter_id)
 
 
+def _accepted(letter: Letter) -> Status[Letter]:
+    """A 202: the letter is queued for the mail worker, shown as the list shows it."""
+    return Status(202, queries.letters().get(pk=letter.pk))
+
+
 @router.post(
     "/letters/{letter_id}/retry", response={202: LetterOut}, summary="Send a failed letter again"
 )
 def retry_letter(request: HttpRequest, letter_id: Id) -> Status[Letter]:
     require(request, CHANGE)
-    letter = services.retry_letter(request.user, get_object_or_404(Letter, pk=letter_id))
-    return Status(202, queries.letters().get(pk=letter.pk))
+    return _accepted(services.retry_letter(request.user, get_object_or_404(Letter, pk=letter_id)))
 
 
 @router.post(
@@ -149,8 +144,7 @@ def retry_letter(request: HttpRequest, letter_id: Id) -> Status[Letter]:
 def send_purchase_order(request: HttpRequest, order_id: Id) -> Status[Letter]:
     require(request, CHANGE)
     order = get_object_or_404(PurchaseOrder, pk=order_id)
-    letter = services.send_purchase_order(request.user, order)
-    return Status(202, queries.letters().get(pk=letter.pk))
+    return _accepted(services.send_purchase_order(request.user, order))
 
 
 class ConfirmationFilter(Schema):
@@ -190,8 +184,7 @@ def review_confirmation(request: HttpRequest, letter_id: Id) -> ConfirmationRequ
 def send_order_confirmation(request: HttpRequest, order_id: Id) -> Status[Letter]:
     require(request, CHANGE)
     order = get_object_or_404(SalesOrder, pk=order_id)
-    letter = services.send_order_confirmation(request.user, order)
-    return Status(202, queries.letters().get(pk=letter.pk))
+    return _accepted(services.send_order_confirmation(request.user, order))
 
 
 class NotifiedOut(Schema):

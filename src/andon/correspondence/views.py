@@ -8,6 +8,7 @@ change comes back as a message on the page, never an error page.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -144,13 +145,18 @@ def _back(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
 @requires(CHANGE)
 def send_purchase_order(request: HttpRequest, pk: int) -> HttpResponse:
     order = get_object_or_404(PurchaseOrder, pk=pk)
+    _send(request, f"Purchase order {order.number}", services.send_purchase_order, order)
+    return _back(request, reverse("orders:purchaseorder-detail", args=[pk]))
+
+
+def _send(request: HttpRequest, what: str, send: Callable[[Any, Any], Letter], record: Any) -> None:
+    """Send through the service, then say how the mail server took it, or why it was not sent."""
     try:
-        letter = services.send_purchase_order(request.user, order)
+        letter = send(request.user, record)
     except DomainError as exc:
         messages.error(request, exc.detail)
     else:
-        _say_delivery(request, letter, f"Purchase order {order.number}")
-    return _back(request, reverse("orders:purchaseorder-detail", args=[pk]))
+        _say_delivery(request, letter, what)
 
 
 def _say_delivery(request: HttpRequest, letter: Letter, what: str) -> None:
@@ -267,12 +273,7 @@ def letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(CHANGE)
 def retry(request: HttpRequest, pk: int) -> HttpResponse:
     letter = get_object_or_404(Letter, pk=pk)
-    try:
-        services.retry_letter(request.user, letter)
-    except DomainError as exc:
-        messages.error(request, exc.detail)
-    else:
-        _say_delivery(request, letter, f"Letter about {letter.order_number}")
+    _send(request, f"Letter about {letter.order_number}", services.retry_letter, letter)
     return HttpResponseRedirect(reverse("correspondence:letter-detail", args=[pk]))
 
 
@@ -283,12 +284,7 @@ def retry(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(CHANGE)
 def send_order_confirmation(request: HttpRequest, pk: int) -> HttpResponse:
     order = get_object_or_404(SalesOrder, pk=pk)
-    try:
-        letter = services.send_order_confirmation(request.user, order)
-    except DomainError as exc:
-        messages.error(request, exc.detail)
-    else:
-        _say_delivery(request, letter, f"Confirmation of {order.number}")
+    _send(request, f"Confirmation of {order.number}", services.send_order_confirmation, order)
     return _back(request, reverse("orders:salesorder-detail", args=[pk]))
 
 

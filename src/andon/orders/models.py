@@ -12,7 +12,42 @@ from andon.partners.models import Customer, Supplier
 POSITIVE = MinValueValidator(Decimal("0.0001"))
 
 
-class SalesOrder(models.Model):
+class Order(models.Model):
+    """What a sales and a purchase order share: a number, the date it was placed."""
+
+    number = models.CharField(max_length=40, unique=True)
+    order_date = models.DateField()
+
+    class Meta:
+        abstract = True
+        ordering = ["-order_date", "number"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class OrderLine(models.Model):
+    """What sales and purchase lines share: an item's quantity due on a date, at a price."""
+
+    line = models.PositiveIntegerField()
+    quantity = fields.quantity(validators=[POSITIVE])
+    due_date = models.DateField(db_index=True)
+    unit_price = fields.money(null=True, blank=True)
+
+    order: Order
+
+    class Meta:
+        abstract = True
+        ordering = ["due_date", "order__number", "line"]
+
+    def __str__(self) -> str:
+        return f"{self.order.number}/{self.line}"
+
+    def _open(self, settled: Decimal) -> Decimal:
+        return Decimal(max(self.quantity - settled, Decimal("0")))
+
+
+class SalesOrder(Order):
     """A customer's order; its lines are the independent demand MRP plans for."""
 
     class Status(models.TextChoices):
@@ -20,32 +55,19 @@ class SalesOrder(models.Model):
         SHIPPED = "shipped", "Shipped"
         CANCELLED = "cancelled", "Cancelled"
 
-    number = models.CharField(max_length=40, unique=True)
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="sales_orders")
-    order_date = models.DateField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     customer_reference = models.CharField(max_length=60, blank=True)
 
-    class Meta:
-        ordering = ["-order_date", "number"]
 
-    def __str__(self) -> str:
-        return self.number
-
-
-class SalesOrderLine(models.Model):
+class SalesOrderLine(OrderLine):
     """One item, quantity and due date a customer ordered; open quantity is still to ship."""
 
     order = models.ForeignKey(SalesOrder, on_delete=models.CASCADE, related_name="lines")
-    line = models.PositiveIntegerField()
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="sales_lines")
-    quantity = fields.quantity(validators=[POSITIVE])
     shipped_quantity = fields.quantity(default=Decimal("0"))
-    due_date = models.DateField(db_index=True)
-    unit_price = fields.money(null=True, blank=True)
 
-    class Meta:
-        ordering = ["due_date", "order__number", "line"]
+    class Meta(OrderLine.Meta):
         constraints = [
             models.UniqueConstraint(fields=["order", "line"], name="uniq_sales_line"),
             models.CheckConstraint(
@@ -55,12 +77,9 @@ class SalesOrderLine(models.Model):
             ),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.order.number}/{self.line}"
-
     @property
     def open_quantity(self) -> Decimal:
-        return Decimal(max(self.quantity - self.shipped_quantity, Decimal("0")))
+        return self._open(self.shipped_quantity)
 
 
 class Forecast(models.Model):
@@ -78,7 +97,7 @@ class Forecast(models.Model):
         return f"{self.item.sku} {self.date} {self.quantity.normalize()}"
 
 
-class PurchaseOrder(models.Model):
+class PurchaseOrder(Order):
     """An order placed with a supplier; its open lines are scheduled receipts for MRP."""
 
     class Status(models.TextChoices):
@@ -88,28 +107,16 @@ class PurchaseOrder(models.Model):
         RECEIVED = "received", "Received"
         CANCELLED = "cancelled", "Cancelled"
 
-    number = models.CharField(max_length=40, unique=True)
     supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="purchase_orders")
-    order_date = models.DateField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SENT)
 
-    class Meta:
-        ordering = ["-order_date", "number"]
 
-    def __str__(self) -> str:
-        return self.number
-
-
-class PurchaseOrderLine(models.Model):
+class PurchaseOrderLine(OrderLine):
     """One item, quantity and due date ordered from a supplier; open quantity is still due in."""
 
     order = models.ForeignKey(PurchaseOrder, on_delete=models.CASCADE, related_name="lines")
-    line = models.PositiveIntegerField()
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="purchase_lines")
-    quantity = fields.quantity(validators=[POSITIVE])
     received_quantity = fields.quantity(default=Decimal("0"))
-    due_date = models.DateField(db_index=True)
-    unit_price = fields.money(null=True, blank=True)
     # The due date is what MRP expects: as asked, or as the supplier confirmed. The date asked
     # for is kept beside it, so the buyer still sees it when the supplier confirms another.
     requested_date = models.DateField(
@@ -121,8 +128,7 @@ class PurchaseOrderLine(models.Model):
         help_text="When the supplier confirmed this line's date and quantity.",
     )
 
-    class Meta:
-        ordering = ["due_date", "order__number", "line"]
+    class Meta(OrderLine.Meta):
         constraints = [
             models.UniqueConstraint(fields=["order", "line"], name="uniq_purchase_line"),
             models.CheckConstraint(
@@ -132,9 +138,6 @@ class PurchaseOrderLine(models.Model):
             ),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.order.number}/{self.line}"
-
     @property
     def open_quantity(self) -> Decimal:
-        return Decimal(max(self.quantity - self.received_quantity, Decimal("0")))
+        return self._open(self.received_quantity)

@@ -33,11 +33,6 @@ def _pages(model: Any, url: str, noun: str, **spec: Any) -> RecordPages:
     return RecordPages(model, url, CHANGE, can, noun, **spec)
 
 
-def _countries(model: type[Customer] | type[Supplier]) -> list[tuple[str, str]]:
-    values = model.objects.exclude(country="").order_by("country").values_list("country", flat=True)
-    return [(c, c) for c in values.distinct()]
-
-
 # --- customers ----------------------------------------------------------------------------------
 
 CUSTOMERS = _pages(
@@ -58,7 +53,7 @@ CUSTOMERS = _pages(
             Column("Open orders", "orders", sort="orders", numeric=True),
         ],
         search_fields=["code", "name", "email"],
-        filters=[Filter("country", "Country", "country", lambda: _countries(Customer))],
+        filters=[Filter.in_use(Customer, "country", "Country")],
         default_sort="code",
     ),
 )  # fmt: skip
@@ -95,7 +90,7 @@ SUPPLIERS = _pages(
             Column("Items supplied", "items", sort="items", numeric=True),
         ],
         search_fields=["code", "name", "email"],
-        filters=[Filter("country", "Country", "country", lambda: _countries(Supplier))],
+        filters=[Filter.in_use(Supplier, "country", "Country")],
         default_sort="code",
     ),
 )  # fmt: skip

@@ -12,20 +12,20 @@ from typing import Annotated, Any
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import FilterLookup, FilterSchema, Router, Schema, Status
+from ninja import Field, FilterLookup, FilterSchema, Router, Schema, Status
 
 from andon.accounts.permissions import require
 from andon.accounts.roles import can
 from andon.core.crud_api import Resources
 from andon.core.errors import NotFound
 from andon.core.records import find
+from andon.core.schemas import CodeOrName, related
 from andon.people import services
 from andon.people.models import Certification, Skill, Worker, WorkerCertification
 
 router = Router(tags=["people"])
 CHANGE = "people.change"
 resources = Resources(router, __name__, CHANGE, can)
-Search = Annotated[str | None, FilterLookup(["code__icontains", "name__icontains"])]
 
 
 # --- skills -------------------------------------------------------------------------------------
@@ -37,7 +37,7 @@ class SkillIn(Schema):
 
 
 class SkillFilter(FilterSchema):
-    q: Search = None
+    q: CodeOrName = None
 
 
 resources.add(
@@ -57,7 +57,7 @@ class CertificationIn(Schema):
 
 
 class CertificationFilter(FilterSchema):
-    q: Search = None
+    q: CodeOrName = None
 
 
 resources.add(
@@ -95,14 +95,10 @@ class CertificateIn(Schema):
 
 class CertificateOut(Schema):
     id: int
-    certification: str
+    certification: str = Field(alias="certification.code")
     issued_on: dt.date
     expires_on: dt.date | None
     status: str
-
-    @staticmethod
-    def resolve_certification(obj: WorkerCertification) -> str:
-        return obj.certification.code
 
     @staticmethod
     def resolve_status(obj: WorkerCertification) -> str:
@@ -113,21 +109,15 @@ class WorkerOut(WorkerIn):
     skills: dict[str, int]
     certifications: list[CertificateOut]
 
-    @staticmethod
-    def resolve_shift(obj: Worker) -> str | None:
-        return obj.shift.code if obj.shift else None
+    resolve_shift = related("shift.code")
 
     @staticmethod
     def resolve_skills(obj: Worker) -> dict[str, int]:
         return {ws.skill.code: ws.level for ws in obj.skill_levels.all()}
 
-    @staticmethod
-    def resolve_certifications(obj: Worker) -> list[WorkerCertification]:
-        return list(obj.certifications.all())
-
 
 class WorkerFilter(FilterSchema):
-    q: Search = None
+    q: CodeOrName = None
     shift: Annotated[str | None, FilterLookup("shift__code")] = None
     skill: Annotated[str | None, FilterLookup("skill_levels__skill__code")] = None
     min_level: Annotated[int | None, FilterLookup("skill_levels__level__gte")] = None

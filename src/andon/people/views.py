@@ -9,15 +9,15 @@ from typing import Any
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from andon.accounts.permissions import requires
 from andon.accounts.roles import can
 from andon.core.crud import RecordPages
-from andon.core.errors import DomainError
 from andon.core.listing import Column, Filter, ListPage
-from andon.core.pages import show_problems
+from andon.core.pages import posted_form
 from andon.people import services
 from andon.people.forms import (
     CertificateForm,
@@ -120,36 +120,32 @@ def worker_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(CHANGE)
 def worker_skills(request: HttpRequest, pk: int) -> HttpResponse:
     worker = get_object_or_404(Worker, pk=pk)
-    form = SkillLevelsForm(request.POST, skills=list(Skill.objects.order_by("code")), levels={})
-    if form.is_valid():
-        try:
-            services.set_worker_skills(request.user, worker, form.levels())
-        except DomainError as exc:
-            show_problems(form, exc)
-        else:
-            return redirect("people:worker-detail", pk=pk)
-    return _worker_page(request, worker, skills_form=form)
+    return posted_form(
+        request,
+        SkillLevelsForm(request.POST, skills=list(Skill.objects.order_by("code")), levels={}),
+        save=lambda form: services.set_worker_skills(request.user, worker, form.levels()),
+        done=reverse("people:worker-detail", args=[pk]),
+        page=lambda form: _worker_page(request, worker, skills_form=form),
+    )
 
 
 @require_POST
 @requires(CHANGE)
 def worker_certificate_add(request: HttpRequest, pk: int) -> HttpResponse:
     worker = get_object_or_404(Worker, pk=pk)
-    form = CertificateForm(request.POST, instance=WorkerCertification(worker=worker))
-    if form.is_valid():
-        try:
-            services.add_certification(
-                request.user,
-                worker,
-                form.cleaned_data["certification"],
-                form.cleaned_data["issued_on"],
-                form.cleaned_data["expires_on"],
-            )
-        except DomainError as exc:
-            show_problems(form, exc)
-        else:
-            return redirect("people:worker-detail", pk=pk)
-    return _worker_page(request, worker, certificate_form=form)
+    return posted_form(
+        request,
+        CertificateForm(request.POST, instance=WorkerCertification(worker=worker)),
+        save=lambda form: services.add_certification(
+            request.user,
+            worker,
+            form.cleaned_data["certification"],
+            form.cleaned_data["issued_on"],
+            form.cleaned_data["expires_on"],
+        ),
+        done=reverse("people:worker-detail", args=[pk]),
+        page=lambda form: _worker_page(request, worker, certificate_form=form),
+    )
 
 
 @require_POST

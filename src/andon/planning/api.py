@@ -17,6 +17,7 @@ from ninja.pagination import paginate
 from andon.accounts.permissions import require
 from andon.core.errors import NotFound
 from andon.core.pagination import Pagination
+from andon.core.schemas import related
 from andon.inventory.lookups import location_by_code
 from andon.planning import actions, queries, services
 from andon.planning.models import PlannedOrder, PlanRun
@@ -42,15 +43,13 @@ class PlanRunOut(Schema):
     exception_count: int
     log: str
 
-    @staticmethod
-    def resolve_user(obj: PlanRun) -> str | None:
-        return obj.user.get_username() if obj.user else None
+    resolve_user = related("user.username")
 
 
 class PlannedOrderOut(Schema):
     id: int
     number: int
-    sku: str
+    sku: str = Field(alias="item.sku")
     kind: str
     quantity: Decimal
     release_date: dt.date
@@ -63,17 +62,9 @@ class PlannedOrderOut(Schema):
     exception: str
     converted_ref: str
 
-    @staticmethod
-    def resolve_sku(obj: PlannedOrder) -> str:
-        return str(obj.item.sku)
+    resolve_supplier = related("supplier.code")
 
-    @staticmethod
-    def resolve_supplier(obj: PlannedOrder) -> str | None:
-        return obj.supplier.code if obj.supplier else None
-
-    @staticmethod
-    def resolve_work_center(obj: PlannedOrder) -> str | None:
-        return obj.work_center.code if obj.work_center else None
+    resolve_work_center = related("work_center.code")
 
 
 class OrderFilters(Schema):

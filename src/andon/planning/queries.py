@@ -11,7 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Q, QuerySet
 
@@ -122,18 +122,7 @@ def filter_orders(run: PlanRun | None, params: dict[str, Any]) -> QuerySet[Plann
     orders = PlannedOrder.objects.filter(run=run).select_related(
         "item__uom", "supplier", "work_center"
     )
-    if params.get("kind"):
-        orders = orders.filter(kind=params["kind"])
-    if params.get("item"):
-        orders = orders.filter(item__sku__icontains=params["item"])
-    if params.get("supplier"):
-        orders = orders.filter(supplier__code=params["supplier"])
-    if params.get("work_center"):
-        orders = orders.filter(work_center__code=params["work_center"])
-    if params.get("start"):
-        orders = orders.filter(due_date__gte=params["start"])
-    if params.get("end"):
-        orders = orders.filter(due_date__lte=params["end"])
+    orders = _narrowed(orders, params, ORDER_FILTERS)
     if params.get("exception") == "any":
         orders = orders.exclude(exception="")
     elif params.get("exception"):
@@ -149,16 +138,35 @@ def filter_orders(run: PlanRun | None, params: dict[str, Any]) -> QuerySet[Plann
 def filter_exceptions(run: PlanRun | None, params: dict[str, Any]) -> QuerySet[PlanException]:
     """The run's action messages narrowed by kind, item and date."""
     rows = PlanException.objects.filter(run=run).select_related("item")
-    if params.get("kind"):
-        rows = rows.filter(kind=params["kind"])
-    if params.get("item"):
-        rows = rows.filter(item__sku__icontains=params["item"])
-    if params.get("start"):
-        rows = rows.filter(date__gte=params["start"])
-    if params.get("end"):
-        rows = rows.filter(date__lte=params["end"])
+    rows = _narrowed(rows, params, EXCEPTION_FILTERS)
     if params.get("late") == "1":
         rows = rows.filter(days_late__gt=0)
+    return rows
+
+
+Rows = TypeVar("Rows", bound=QuerySet[Any])
+
+ORDER_FILTERS = {
+    "kind": "kind",
+    "item": "item__sku__icontains",
+    "supplier": "supplier__code",
+    "work_center": "work_center__code",
+    "start": "due_date__gte",
+    "end": "due_date__lte",
+}
+EXCEPTION_FILTERS = {
+    "kind": "kind",
+    "item": "item__sku__icontains",
+    "start": "date__gte",
+    "end": "date__lte",
+}
+
+
+def _narrowed(rows: Rows, params: dict[str, Any], lookups: dict[str, str]) -> Rows:
+    """`rows` filtered through the lookup of each parameter given; an empty one narrows nothing."""
+    for param, lookup in lookups.items():
+        if params.get(param):
+            rows = rows.filter(**{lookup: params[param]})
     return rows
 
 

@@ -17,13 +17,13 @@ from andon.accounts.roles import can
 from andon.core.crud_api import Resources
 from andon.core.errors import NotFound
 from andon.core.records import find
+from andon.core.schemas import CodeOrName, related
 from andon.plant import services
 from andon.plant.models import Calendar, CalendarException, Location, Shift, WorkCenter
 
 router = Router(tags=["plant"])
 CHANGE = "plant.change"
 resources = Resources(router, __name__, CHANGE, can)
-Search = Annotated[str | None, FilterLookup(["code__icontains", "name__icontains"])]
 
 
 # --- work centers -------------------------------------------------------------------------------
@@ -48,7 +48,7 @@ class WorkCenterOut(WorkCenterIn):
 
 
 class WorkCenterFilter(FilterSchema):
-    q: Search = None
+    q: CodeOrName = None
     line: str | None = None
     calendar: Annotated[str | None, FilterLookup("calendar__code")] = None
     active: bool | None = None
@@ -80,7 +80,7 @@ class ShiftOut(ShiftIn):
 
 
 class ShiftFilter(FilterSchema):
-    q: Search = None
+    q: CodeOrName = None
     weekday: Annotated[str | None, FilterLookup("weekdays__contains")] = None
 
 
@@ -119,13 +119,9 @@ class CalendarOut(CalendarIn):
     def resolve_shifts(obj: Calendar) -> list[str]:
         return [s.code for s in obj.shifts.all()]
 
-    @staticmethod
-    def resolve_exceptions(obj: Calendar) -> list[CalendarException]:
-        return list(obj.exceptions.all())
-
 
 class CalendarFilter(FilterSchema):
-    q: Search = None
+    q: CodeOrName = None
     shift: Annotated[str | None, FilterLookup("shifts__code")] = None
 
 
@@ -193,13 +189,11 @@ class LocationIn(Schema):
 
 
 class LocationOut(LocationIn):
-    @staticmethod
-    def resolve_parent(obj: Location) -> str | None:
-        return obj.parent.code if obj.parent else None
+    resolve_parent = related("parent.code")
 
 
 class LocationFilter(FilterSchema):
-    q: Search = None
+    q: CodeOrName = None
     kind: str | None = None
     parent: Annotated[str | None, FilterLookup("parent__code")] = None
     nettable: bool | None = None

@@ -10,15 +10,15 @@ from typing import Any
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from andon.accounts.permissions import requires
 from andon.accounts.roles import can
 from andon.core.crud import RecordPages
-from andon.core.errors import DomainError
 from andon.core.listing import Column, Filter, ListPage
-from andon.core.pages import form_values, show_problems
+from andon.core.pages import form_values, posted_form
 from andon.core.panels import panels
 from andon.plant import services
 from andon.plant.calendars import hours_by_day
@@ -37,11 +37,6 @@ LOOKAHEAD_DAYS = 14
 
 def _pages(model: Any, url: str, noun: str, **spec: Any) -> RecordPages:
     return RecordPages(model, url, CHANGE, can, noun, **spec)
-
-
-def _lines() -> list[tuple[str, str]]:
-    lines = WorkCenter.objects.exclude(line="").order_by("line").values_list("line", flat=True)
-    return [(v, v) for v in lines.distinct()]
 
 
 # --- work centers -------------------------------------------------------------------------------
@@ -63,7 +58,7 @@ WORK_CENTERS = _pages(
             Column("Status", lambda wc: "active" if wc.active else "inactive", badge=True),
         ],
         search_fields=["code", "name", "line"],
-        filters=[Filter("line", "Line", "line", _lines)],
+        filters=[Filter.in_use(WorkCenter, "line", "Line")],
         default_sort="code",
     ),
 )  # fmt: skip
@@ -213,15 +208,15 @@ def _calendar_page(
 @requires(CHANGE)
 def calendar_exception_add(request: HttpRequest, pk: int) -> HttpResponse:
     calendar = CALENDARS.get(pk)
-    form = CalendarExceptionForm(request.POST, instance=CalendarException(calendar=calendar))
-    if form.is_valid():
-        try:
-            services.add_calendar_exception(request.user, calendar, form_values(form))
-        except DomainError as exc:
-            show_problems(form, exc)
-        else:
-            return redirect("plant:calendar-detail", pk=pk)
-    return _calendar_page(request, calendar, form)
+    return posted_form(
+        request,
+        CalendarExceptionForm(request.POST, instance=CalendarException(calendar=calendar)),
+        save=lambda form: services.add_calendar_exception(
+            request.user, calendar, form_values(form)
+        ),
+        done=reverse("plant:calendar-detail", args=[pk]),
+        page=lambda form: _calendar_page(request, calendar, form),
+    )
 
 
 @require_POST

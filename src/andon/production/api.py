@@ -18,6 +18,7 @@ from ninja.pagination import paginate
 from andon.accounts.permissions import require
 from andon.core.errors import NotFound, ValidationFailed
 from andon.core.pagination import Pagination
+from andon.core.schemas import related
 from andon.inventory.lookups import item_by_sku, location_by_code, lot_by_code
 from andon.inventory.models import Lot
 from andon.orders.models import SalesOrderLine
@@ -37,7 +38,7 @@ MAX_BATCH = 500
 class OperationOut(Schema):
     sequence: int
     name: str
-    work_center: str
+    work_center: str = Field(alias="work_center.code")
     status: str
     setup_minutes: Decimal
     run_minutes_per_unit: Decimal
@@ -52,13 +53,9 @@ class OperationOut(Schema):
     down_seconds: int
     labour_seconds: int
 
-    @staticmethod
-    def resolve_work_center(obj: Any) -> str:
-        return str(obj.work_center.code)
-
 
 class MaterialOut(Schema):
-    component: str
+    component: str = Field(alias="component.sku")
     operation_sequence: int | None
     quantity_per: Decimal
     required_quantity: Decimal
@@ -66,22 +63,18 @@ class MaterialOut(Schema):
     reserved_quantity: Decimal
     backflush: bool
 
-    @staticmethod
-    def resolve_component(obj: Any) -> str:
-        return str(obj.component.sku)
-
 
 class WorkOrderOut(Schema):
     number: str
-    item: str
+    item: str = Field(alias="item.sku")
     quantity: Decimal
     due_date: dt.date
     status: str
     source: str
     sales_order_line: str | None
     planned_order_ref: str
-    supply_location: str
-    output_location: str
+    supply_location: str = Field(alias="supply_location.code")
+    output_location: str = Field(alias="output_location.code")
     lot_code: str
     good_quantity: Decimal
     scrap_quantity: Decimal
@@ -89,28 +82,8 @@ class WorkOrderOut(Schema):
     materials: list[MaterialOut]
 
     @staticmethod
-    def resolve_item(obj: WorkOrder) -> str:
-        return obj.item.sku
-
-    @staticmethod
     def resolve_sales_order_line(obj: WorkOrder) -> str | None:
         return str(obj.sales_order_line) if obj.sales_order_line else None
-
-    @staticmethod
-    def resolve_supply_location(obj: WorkOrder) -> str:
-        return obj.supply_location.code
-
-    @staticmethod
-    def resolve_output_location(obj: WorkOrder) -> str:
-        return obj.output_location.code
-
-    @staticmethod
-    def resolve_operations(obj: WorkOrder) -> list[Any]:
-        return list(obj.operations.all())
-
-    @staticmethod
-    def resolve_materials(obj: WorkOrder) -> list[Any]:
-        return list(obj.materials.all())
 
 
 class WorkOrderFilter(FilterSchema):
@@ -365,7 +338,7 @@ class EventOut(Schema):
     kind: str
     at: dt.datetime
     recorded_at: dt.datetime
-    work_center: str
+    work_center: str = Field(alias="work_center.code")
     work_order: str | None
     operation: int | None
     worker: str | None
@@ -375,21 +348,11 @@ class EventOut(Schema):
     reason: str
     downtime_class: str
 
-    @staticmethod
-    def resolve_work_center(obj: ProductionEvent) -> str:
-        return obj.work_center.code
+    resolve_work_order = related("operation.work_order.number")
 
-    @staticmethod
-    def resolve_work_order(obj: ProductionEvent) -> str | None:
-        return obj.operation.work_order.number if obj.operation else None
+    resolve_operation = related("operation.sequence")
 
-    @staticmethod
-    def resolve_operation(obj: ProductionEvent) -> int | None:
-        return obj.operation.sequence if obj.operation else None
-
-    @staticmethod
-    def resolve_worker(obj: ProductionEvent) -> str | None:
-        return obj.worker.code if obj.worker else None
+    resolve_worker = related("worker.code")
 
 
 class EventFilter(FilterSchema):

@@ -379,18 +379,9 @@ def domain_event_of(
             reason=event.reason,
             worker=event.worker.code if event.worker is not None else "",
         )
-    if event.kind == Kind.DOWNTIME_START:
-        return DowntimeStarted(
-            event_id=event.pk,
-            at=event.at,
-            work_center=work_center,
-            reason=event.reason,
-            downtime_class=event.downtime_class,
-            work_order=work_order,
-            operation=operation,
-        )
-    if event.kind == Kind.DOWNTIME_END:
-        return DowntimeEnded(
+    if event.kind in (Kind.DOWNTIME_START, Kind.DOWNTIME_END):
+        downtime = DowntimeStarted if event.kind == Kind.DOWNTIME_START else DowntimeEnded
+        return downtime(
             event_id=event.pk,
             at=event.at,
             work_center=work_center,

@@ -13,9 +13,9 @@ urlpatterns = [
     path("work-orders/<int:pk>/<slug:action>/", views.workorder_action, name="workorder-action"),
     path("lots/trace/", views.lot_trace, name="lot-trace"),
     path("supervisor/", views.supervisor, name="supervisor"),
-    path("reasons/", views.reason_list, name="reason-list"),
-    path("reasons/new/", views.reason_create, name="reason-create"),
-    path("reasons/<int:pk>/", views.reason_edit, name="reason-edit"),
-    path("reasons/<int:pk>/delete/", views.reason_delete, name="reason-delete"),
+    path("reasons/", views.REASON_PAGES.list_view, name="reason-list"),
+    path("reasons/new/", views.REASON_PAGES.create_view, name="reason-create"),
+    path("reasons/<int:pk>/", views.REASON_PAGES.edit_view, name="reason-edit"),
+    path("reasons/<int:pk>/delete/", views.REASON_PAGES.delete_view, name="reason-delete"),
     path("terminal/", include("andon.production.terminal.urls")),
 ]

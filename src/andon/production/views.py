@@ -17,9 +17,9 @@ from django.views.decorators.http import require_POST
 
 from andon.accounts.permissions import requires
 from andon.accounts.roles import can
+from andon.core.crud import RecordPages
 from andon.core.errors import DomainError
 from andon.core.listing import Column, Filter, ListPage, render_list
-from andon.core.pages import delete_page, form_page, form_values
 from andon.inventory.models import Lot
 from andon.plant.models import WorkCenter
 from andon.production import board, genealogy, reasons, services
@@ -307,46 +307,10 @@ REASONS = ListPage(
 )
 
 
-@requires("view")
-def reason_list(request: HttpRequest) -> HttpResponse:
-    return render_list(request, REASONS)
-
-
-@requires(MANAGE)
-def reason_create(request: HttpRequest) -> HttpResponse:
-    initial = {"kind": request.GET.get("kind", ""), "code": request.GET.get("code", "")}
-    return form_page(
-        request,
-        ReasonCodeForm(request.POST or None, initial=initial),
-        title="New reason code",
-        cancel_url=reverse("production:reason-list"),
-        save=lambda form: reasons.create_reason(request.user, form_values(form)),
-        done=lambda _: reverse("production:reason-list"),
-    )
-
-
-@requires(MANAGE)
-def reason_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    reason = get_object_or_404(ReasonCode, pk=pk)
-    return form_page(
-        request,
-        ReasonCodeForm(request.POST or None, instance=ReasonCode.objects.get(pk=pk)),
-        title=f"Reason code {reason}",
-        cancel_url=reverse("production:reason-list"),
-        save=lambda form: reasons.update_reason(request.user, reason, form_values(form)),
-        done=lambda _: reverse("production:reason-list"),
-        delete_url=reverse("production:reason-delete", args=[pk]),
-    )
-
-
-@requires(MANAGE)
-def reason_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    reason = get_object_or_404(ReasonCode, pk=pk)
-    return delete_page(
-        request,
-        reason,
-        delete=lambda: reasons.delete_reason(request.user, reason),
-        cancel_url=reverse("production:reason-edit", args=[pk]),
-        done_url=reverse("production:reason-list"),
-        cascades="nothing: events keep the code they were sent with, without its label",
-    )
+REASON_PAGES = RecordPages(
+    ReasonCode, "production:reason", MANAGE, can, "reason code", form=ReasonCodeForm,
+    list_page=REASONS, detail=False, edit_title="Reason code {}",
+    create=reasons.create_reason, update=reasons.update_reason, delete=reasons.delete_reason,
+    initial=lambda request: {key: request.GET.get(key, "") for key in ("kind", "code")},
+    cascades="nothing: events keep the code they were sent with, without its label",
+)  # fmt: skip

@@ -49,40 +49,20 @@ class RunOut(Schema):
 
 class PlacedOut(Schema):
     id: int
-    work_order: str
-    sequence: int
-    item: str
-    work_center: str
+    work_order: str = Field(alias="operation.work_order.number")
+    sequence: int = Field(alias="operation.sequence")
+    item: str = Field(alias="operation.work_order.item.sku")
+    work_center: str = Field(alias="work_center.code")
     start: dt.datetime
     end: dt.datetime
     locked: bool
     started: bool
     workers: list[str]
-    due_date: dt.date
-
-    @staticmethod
-    def resolve_work_order(obj: ScheduledOperation) -> str:
-        return obj.operation.work_order.number
-
-    @staticmethod
-    def resolve_sequence(obj: ScheduledOperation) -> int:
-        return obj.operation.sequence
-
-    @staticmethod
-    def resolve_item(obj: ScheduledOperation) -> str:
-        return obj.operation.work_order.item.sku
-
-    @staticmethod
-    def resolve_work_center(obj: ScheduledOperation) -> str:
-        return obj.work_center.code
+    due_date: dt.date = Field(alias="operation.work_order.due_date")
 
     @staticmethod
     def resolve_workers(obj: ScheduledOperation) -> list[str]:
         return [w for w in obj.workers.split(",") if w]
-
-    @staticmethod
-    def resolve_due_date(obj: ScheduledOperation) -> dt.date:
-        return obj.operation.work_order.due_date
 
 
 def _current() -> ScheduleRun:

@@ -8,7 +8,7 @@ Open transactions only: sales orders still open, purchase orders not yet receive
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
 from andon.catalog.models import BomLine, Item, Operation, UnitOfMeasure
 from andon.inventory.models import StockBalance
@@ -72,73 +72,67 @@ def _workers() -> list[Any]:
     return workers
 
 
+def _formatted(rows: QuerySet[Any], *fields: str) -> list[list[str]]:
+    """The fields of each row as the import reads them back."""
+    return [[format_value(v) for v in values] for values in rows.values_list(*fields)]
+
+
 def _bom_rows() -> list[list[str]]:
     lines = BomLine.objects.order_by("parent__sku", "position", "component__sku", "pk")
-    return [
-        [format_value(v) for v in values]
-        for values in lines.values_list(
-            "parent__sku",
-            "component__sku",
-            "quantity",
-            "scrap_percent",
-            "position",
-            "valid_from",
-            "valid_to",
-            "operation_sequence",
-        )
-    ]
+    return _formatted(
+        lines,
+        "parent__sku",
+        "component__sku",
+        "quantity",
+        "scrap_percent",
+        "position",
+        "valid_from",
+        "valid_to",
+        "operation_sequence",
+    )
 
 
 def _stock_rows() -> list[list[str]]:
     balances = StockBalance.objects.exclude(quantity=0).order_by(
         "item__sku", "location__code", "lot__code"
     )
-    return [
-        [sku, location, lot or "", format_value(quantity)]
-        for sku, location, lot, quantity in balances.values_list(
-            "item__sku", "location__code", "lot__code", "quantity"
-        )
-    ]
+    return _formatted(balances, "item__sku", "location__code", "lot__code", "quantity")
 
 
 def _sales_rows() -> list[list[str]]:
     lines = SalesOrderLine.objects.filter(order__status="open").order_by("order__number", "line")
-    return [
-        [format_value(v) for v in values]
-        for values in lines.values_list(
-            "order__number",
-            "order__customer__code",
-            "line",
-            "item__sku",
-            "quantity",
-            "due_date",
-            "order__order_date",
-            "shipped_quantity",
-            "unit_price",
-            "order__customer_reference",
-        )
-    ]
+    return _formatted(
+        lines,
+        "order__number",
+        "order__customer__code",
+        "line",
+        "item__sku",
+        "quantity",
+        "due_date",
+        "order__order_date",
+        "shipped_quantity",
+        "unit_price",
+        "order__customer_reference",
+    )
 
 
 def _purchase_rows() -> list[list[str]]:
     lines = PurchaseOrderLine.objects.filter(order__status__in=OPEN_PO_STATUSES).order_by(
         "order__number", "line"
     )
-    return [
-        [format_value(v) for v in values]
-        for values in lines.values_list(
-            "order__number",
-            "order__supplier__code",
-            "line",
-            "item__sku",
-            "quantity",
-            "due_date",
-            "order__order_date",
-            "order__status",
-            "received_quantity",
-            "unit_price",
-        )
-    ]
+    return _formatted(
+        lines,
+        "order__number",
+        "order__supplier__code",
+        "line",
+        "item__sku",
+        "quantity",
+        "due_date",
+        "order__order_date",
+        "order__status",
+        "received_quantity",
+        "unit_price",
+    )
 
 
 def _by_spec(name: str) -> FileSpec:
