@@ -11,7 +11,7 @@ from itertools import pairwise
 
 from andon.catalog.models import BomLine, Item, Operation, UnitOfMeasure
 from andon.core.errors import Problem
-from andon.core.loads import BATCH, Batch, Load, chunks, model_rules, related, unique_codes
+from andon.core.loads import BATCH, Batch, Load, chunks, model_rules, related, upsert
 from andon.engines.bom import find_cycle
 
 # BOM lines are narrow: more of them fit one statement.
@@ -40,29 +40,12 @@ def _fixed_dimensions(batch: Batch[UnitOfMeasure], problems: list[Problem]) -> N
 
 def units(batch: Batch[UnitOfMeasure]) -> Load:
     problems: list[Problem] = []
-    unique_codes(batch, UnitOfMeasure, "code", problems)
-    model_rules(batch, problems)
     _fixed_dimensions(batch, problems)
-
-    def write() -> None:
-        UnitOfMeasure.objects.bulk_create(batch.creates, batch_size=BATCH)
-        if batch.updates and batch.fields:
-            UnitOfMeasure.objects.bulk_update(batch.updates, batch.fields, batch_size=BATCH)
-
-    return Load(problems, write)
+    return upsert(UnitOfMeasure, batch, problems=problems)
 
 
 def items(batch: Batch[Item]) -> Load:
-    problems: list[Problem] = []
-    unique_codes(batch, Item, "sku", problems)
-    model_rules(batch, problems)
-
-    def write() -> None:
-        Item.objects.bulk_create(batch.creates, batch_size=BATCH)
-        if batch.updates and batch.fields:
-            Item.objects.bulk_update(batch.updates, batch.fields, batch_size=BATCH)
-
-    return Load(problems, write)
+    return upsert(Item, batch, key="sku")
 
 
 def _no_cycle(

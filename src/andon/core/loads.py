@@ -76,6 +76,34 @@ def rejected(problems: list[Problem]) -> ValidationFailed:
     return ValidationFailed(detail, problems, code="load_rejected")
 
 
+def upsert(
+    model: type[M],
+    batch: Batch[M],
+    key: str = "code",
+    problems: Sequence[Problem] = (),
+    then: Callable[[], None] | None = None,
+) -> Load:
+    """The usual load of records kept by a code: new codes, the model's rules, then the write.
+
+    For an owner's loader, as `andon.core.services.create` is for its single writes: the owner
+    adds `problems` its own further rules found, and `then` writes what hangs off the records
+    once they have their keys (a calendar's shifts, a worker's skills).
+    """
+    found: list[Problem] = []
+    unique_codes(batch, model, key, found)
+    model_rules(batch, found)
+    found.extend(problems)
+
+    def write() -> None:
+        model._default_manager.bulk_create(batch.creates, batch_size=BATCH)
+        if batch.updates and batch.fields:
+            model._default_manager.bulk_update(batch.updates, batch.fields, batch_size=BATCH)
+        if then is not None:
+            then()
+
+    return Load(found, write)
+
+
 def model_rules(batch: Batch[Any], problems: list[Problem], skip: Iterable[int] = ()) -> None:
     """The model's own validation of every record (field validators and `clean`), by row.
 

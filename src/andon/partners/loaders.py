@@ -6,34 +6,16 @@ codes, one source per supplier and item) and returns the load that writes it set
 """
 
 from andon.core.errors import Problem
-from andon.core.loads import BATCH, Batch, Load, model_rules, related, unique_codes
+from andon.core.loads import BATCH, Batch, Load, model_rules, related, upsert
 from andon.partners.models import Customer, Supplier, SupplierItem
 
 
 def customers(batch: Batch[Customer]) -> Load:
-    problems: list[Problem] = []
-    unique_codes(batch, Customer, "code", problems)
-    model_rules(batch, problems)
-
-    def write() -> None:
-        Customer.objects.bulk_create(batch.creates, batch_size=BATCH)
-        if batch.updates and batch.fields:
-            Customer.objects.bulk_update(batch.updates, batch.fields, batch_size=BATCH)
-
-    return Load(problems, write)
+    return upsert(Customer, batch)
 
 
 def suppliers(batch: Batch[Supplier]) -> Load:
-    problems: list[Problem] = []
-    unique_codes(batch, Supplier, "code", problems)
-    model_rules(batch, problems)
-
-    def write() -> None:
-        Supplier.objects.bulk_create(batch.creates, batch_size=BATCH)
-        if batch.updates and batch.fields:
-            Supplier.objects.bulk_update(batch.updates, batch.fields, batch_size=BATCH)
-
-    return Load(problems, write)
+    return upsert(Supplier, batch)
 
 
 def _one_source(batch: Batch[SupplierItem], problems: list[Problem]) -> None:

@@ -10,7 +10,7 @@ writes it set-based. A worker's listed skills or certificates replace what the w
 import datetime as dt
 
 from andon.core.errors import Problem
-from andon.core.loads import BATCH, Batch, Load, chunks, model_rules, unique_codes
+from andon.core.loads import BATCH, Batch, Load, chunks, upsert
 from andon.people.models import Certification, Skill, Worker, WorkerCertification, WorkerSkill
 
 # By the worker's identity: the worker, then (skill, level) pairs or (certification, issued on,
@@ -20,29 +20,11 @@ Certificates = dict[int, tuple[Worker, list[tuple[Certification, dt.date, dt.dat
 
 
 def skills(batch: Batch[Skill]) -> Load:
-    problems: list[Problem] = []
-    unique_codes(batch, Skill, "code", problems)
-    model_rules(batch, problems)
-
-    def write() -> None:
-        Skill.objects.bulk_create(batch.creates, batch_size=BATCH)
-        if batch.updates and batch.fields:
-            Skill.objects.bulk_update(batch.updates, batch.fields, batch_size=BATCH)
-
-    return Load(problems, write)
+    return upsert(Skill, batch)
 
 
 def certifications(batch: Batch[Certification]) -> Load:
-    problems: list[Problem] = []
-    unique_codes(batch, Certification, "code", problems)
-    model_rules(batch, problems)
-
-    def write() -> None:
-        Certification.objects.bulk_create(batch.creates, batch_size=BATCH)
-        if batch.updates and batch.fields:
-            Certification.objects.bulk_update(batch.updates, batch.fields, batch_size=BATCH)
-
-    return Load(problems, write)
+    return upsert(Certification, batch)
 
 
 def _check_links(
@@ -89,14 +71,9 @@ def workers(
     listed."""
     levels, certificates = levels or {}, certificates or {}
     problems: list[Problem] = []
-    unique_codes(batch, Worker, "code", problems)
-    model_rules(batch, problems)
     _check_links(batch, levels, certificates, problems)
 
-    def write() -> None:
-        Worker.objects.bulk_create(batch.creates, batch_size=BATCH)
-        if batch.updates and batch.fields:
-            Worker.objects.bulk_update(batch.updates, batch.fields, batch_size=BATCH)
+    def replace_links() -> None:
         if levels:
             for chunk in chunks([w.pk for w, _ in levels.values()]):
                 WorkerSkill.objects.filter(worker_id__in=chunk).delete()
@@ -122,4 +99,4 @@ def workers(
                 batch_size=BATCH,
             )
 
-    return Load(problems, write)
+    return upsert(Worker, batch, problems=problems, then=replace_links)

@@ -8,38 +8,24 @@ no location inside itself) and returns the load that writes it set-based.
 from collections import defaultdict
 
 from andon.core.errors import Problem
-from andon.core.loads import BATCH, Batch, Load, chunks, model_rules, unique_codes
+from andon.core.loads import BATCH, Batch, Load, chunks, model_rules, unique_codes, upsert
 from andon.plant.models import Calendar, Location, Shift, WorkCenter
 
 
 def shifts(batch: Batch[Shift]) -> Load:
-    problems: list[Problem] = []
-    unique_codes(batch, Shift, "code", problems)
-    model_rules(batch, problems)
+    return upsert(Shift, batch)
 
-    def write() -> None:
-        Shift.objects.bulk_create(batch.creates, batch_size=BATCH)
-        if batch.updates and batch.fields:
-            Shift.objects.bulk_update(batch.updates, batch.fields, batch_size=BATCH)
 
-    return Load(problems, write)
+def work_centers(batch: Batch[WorkCenter]) -> Load:
+    return upsert(WorkCenter, batch)
 
 
 def calendars(batch: Batch[Calendar], shifts: dict[int, tuple[Calendar, list[Shift]]]) -> Load:
     """Calendars, and for each one in `shifts` (by identity) exactly the shifts listed."""
-    problems: list[Problem] = []
-    unique_codes(batch, Calendar, "code", problems)
-    model_rules(batch, problems)
 
-    def write() -> None:
-        Calendar.objects.bulk_create(batch.creates, batch_size=BATCH)
-        if batch.updates and batch.fields:
-            Calendar.objects.bulk_update(batch.updates, batch.fields, batch_size=BATCH)
-        if not shifts:
-            return
+    def replace_shifts() -> None:
         through = Calendar.shifts.through
-        ids = [calendar.pk for calendar, _ in shifts.values()]
-        for chunk in chunks(ids):
+        for chunk in chunks([calendar.pk for calendar, _ in shifts.values()]):
             through.objects.filter(calendar_id__in=chunk).delete()
         links = [
             through(calendar_id=calendar.pk, shift_id=shift.pk)
@@ -48,20 +34,7 @@ def calendars(batch: Batch[Calendar], shifts: dict[int, tuple[Calendar, list[Shi
         ]
         through.objects.bulk_create(links, batch_size=BATCH)
 
-    return Load(problems, write)
-
-
-def work_centers(batch: Batch[WorkCenter]) -> Load:
-    problems: list[Problem] = []
-    unique_codes(batch, WorkCenter, "code", problems)
-    model_rules(batch, problems)
-
-    def write() -> None:
-        WorkCenter.objects.bulk_create(batch.creates, batch_size=BATCH)
-        if batch.updates and batch.fields:
-            WorkCenter.objects.bulk_update(batch.updates, batch.fields, batch_size=BATCH)
-
-    return Load(problems, write)
+    return upsert(Calendar, batch, then=replace_shifts if shifts else None)
 
 
 def _key(location: Location) -> object:
