@@ -46,9 +46,7 @@ def load_bom(spec: FileSpec, rows: list[Row], ctx: Context) -> None:
             batch.refused.add(id(line))
     load = ctx.adopt(spec, catalog.bills_of_materials(batch), BOM_COLUMNS)
     counts.deleted = load.removed
-    counts.created = len(batch.creates) - sum(
-        1 for line in batch.creates if line.parent.sku == line.component.sku
-    )
+    counts.created = len(batch.creates)
 
 
 def load_routings(spec: FileSpec, rows: list[Row], ctx: Context) -> None:
