@@ -112,10 +112,14 @@ def model_rules(batch: Batch[Any], problems: list[Problem], skip: Iterable[int] 
     instead of one per record.
     """
     skipped = {*batch.refused, *skip}
+    relations: dict[type[models.Model], list[str]] = {}
     for record in batch.records():
         if id(record) in skipped:
             continue
-        exclude = [f.name for f in record._meta.get_fields() if f.is_relation]
+        model = type(record)
+        if model not in relations:
+            relations[model] = [f.name for f in model._meta.get_fields() if f.is_relation]
+        exclude = relations[model]
         try:
             record.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
         except ValidationError as exc:
