@@ -26,12 +26,10 @@ WRITES = frozenset(
 )
 # Each entry says why it is still here; remove it when the owner's service takes the write over.
 KNOWN = {
-    # The import loads master data and orders in bulk for every context at once (one
-    # transaction, one audit entry with the counts); each owner is to get a bulk-capable loader.
-    # (`transfer/loading.py` writes items, units, work centers, ... through `_default_manager`
-    # of whatever model it is given, which this check cannot see.)
-    "transfer/masters.py",
-    "transfer/structures.py",
+    # The import loads open transactions (stock, orders, forecasts) in bulk in one transaction;
+    # their owners are to get bulk-capable loaders as the master-data owners have
+    # (`andon/<app>/loaders.py`). (`transfer/loading.py`'s `write_upsert` still writes forecasts
+    # through `_default_manager` for it, which this check cannot see.)
     "transfer/transactions.py",
     # Shop-floor batches post stock themselves until inventory's bulk posting takes them over.
     "production/batch.py",

@@ -52,6 +52,16 @@ def test_cycle_through_lines_already_in_the_database(imported, tmp_path, planner
     assert not BomLine.objects.filter(parent__sku="BAR").exists()
 
 
+def test_a_unit_items_use_keeps_its_dimension(imported, tmp_path, planner):
+    units = [["code", "name", "dimension"], ["pcs", "Pieces", "mass"]]
+    with pytest.raises(ValidationFailed) as caught:
+        services.import_path(planner, write_files(tmp_path / "u", {"units": units}))
+    assert [(p.file, p.row, p.column, p.message) for p in caught.value.problems] == [
+        ("units.csv", 2, "dimension", "unit pcs is used by items; its dimension cannot change")
+    ]
+    assert UnitOfMeasure.objects.get(code="pcs").dimension == "count"
+
+
 def test_unknown_sku_is_named(tmp_path):
     bom = [*SAMPLE["bom"], ["PUMP", "GHOST-1", "1", ""]]
     assert rejected(write_sample(tmp_path, {"bom": bom})) == [

@@ -3,9 +3,11 @@
 An import first turns every row into model instances, new or updated in memory, and collects
 every problem it finds; only if there are none does it run the planned writes, in one transaction.
 References resolve through registries (code -> instance) that hold the database's records plus
-the rows already read, so a row may refer to a record created by the same import. Validation uses
-dict lookups and the models' own `full_clean` (without its per-row uniqueness queries: uniqueness
-is checked here, across the file, with dicts).
+the rows already read, so a row may refer to a record created by the same import. Uniqueness
+within a file is checked here, with dicts. The records themselves are checked and written by
+their owners' loaders (`andon.<app>.loaders`): the import hands each file's records over as a
+batch, takes the problems the owner finds into its own list, located on the file's columns,
+and plans the owner's write.
 """
 
 import datetime as dt
@@ -18,6 +20,7 @@ from django.db import models
 
 from andon.catalog.models import Item, UnitOfMeasure
 from andon.core.errors import Problem
+from andon.core.loads import Batch, Load
 from andon.partners.models import Customer, Supplier
 from andon.people.models import Certification, Skill, Worker
 from andon.plant.models import Calendar, Location, Shift, WorkCenter
@@ -105,6 +108,17 @@ class Context:
     def plan(self, label: str, step: Step) -> None:
         self.steps.append((label, step))
 
+    def adopt(self, spec: FileSpec, load: Load, columns: dict[str, str] | None = None) -> Load:
+        """Take the owner's problems, named by field, onto the file's columns; plan its write.
+
+        `columns` names the file's column for fields the file spells otherwise.
+        """
+        names = {c.attr: c.name for c in spec.columns} | (columns or {})
+        for p in load.problems:
+            self.problem(spec, p.row, names.get(p.column, p.column), p.message)
+        self.plan(spec.name, load.write)
+        return load
+
 
 def parse_rows(table: RawTable, spec: FileSpec, ctx: Context) -> list[Row] | None:
     """Typed rows of a file, or None when its header is unusable (then nothing else is read)."""
@@ -167,8 +181,9 @@ def field_default(model: type[models.Model], attr: str) -> Any:
 def clean(spec: FileSpec, row: Row, instance: models.Model, ctx: Context) -> None:
     """The model's own validation (field validators and `clean`), located on the file's columns.
 
-    Foreign keys are resolved by the registries, and uniqueness is checked across the file with
-    dicts, so neither runs its per-row query here.
+    For the open transactions, whose owners have no loader yet; master data is checked by its
+    owner's loader. Foreign keys are resolved by the registries, and uniqueness is checked
+    across the file with dicts, so neither runs its per-row query here.
     """
     exclude = [f.name for f in instance._meta.get_fields() if f.is_relation]
     try:
@@ -195,12 +210,22 @@ def snapshot(instance: models.Model, attrs: Iterable[str]) -> list[Any]:
 
 @dataclass
 class Upsert:
-    """The outcome of validating an upsert file: instances to insert and to update."""
+    """The outcome of matching an upsert file: the batch for the owner, and each row's record."""
 
-    creates: list[Any] = field(default_factory=list)
-    updates: list[Any] = field(default_factory=list)
-    fields: list[str] = field(default_factory=list)
+    batch: Batch[Any] = field(default_factory=Batch)
     rows: list[tuple[Row, Any]] = field(default_factory=list)
+
+    @property
+    def creates(self) -> list[Any]:
+        return self.batch.creates
+
+    @property
+    def updates(self) -> list[Any]:
+        return self.batch.updates
+
+    @property
+    def fields(self) -> list[str]:
+        return self.batch.fields
 
 
 def upsert(
@@ -210,13 +235,14 @@ def upsert(
     model: type[models.Model],
     existing: dict[Any, Any],
     register: str = "",
-    pre_clean: Callable[[Row, Any], bool] | None = None,
+    owner_checks: bool = False,
 ) -> Upsert:
     """Match each row to an existing record by the file's key, else a new one; set its columns.
 
     A new record is registered before any reference is resolved, so rows may refer to rows of
     the same file (a location inside another). A duplicate key is a problem on its second row.
-    `pre_clean` may refuse a row before the model's own validation runs (returning False).
+    With `owner_checks` the records are left to the owner's loader, which checks the whole
+    batch; otherwise each row runs the model's own validation here.
     """
     plan = Upsert()
     key_rows: dict[Any, int] = {}
@@ -249,7 +275,8 @@ def upsert(
 
     present = rows[0].raw if rows else {}
     attrs = [c.attr for c in spec.columns if c.kind != LIST and c.name in present]
-    plan.fields = [a for a in attrs if a not in {spec.by_name[k].attr for k in spec.key}] or attrs
+    plan.batch.fields = [a for a in attrs if a not in {spec.by_name[k].attr for k in spec.key}]
+    plan.batch.fields = plan.batch.fields or attrs
     counts = ctx.counts.setdefault(spec.name, Counts())
     for row, instance, is_new in matched:
         before = None if is_new else snapshot(instance, attrs)
@@ -267,14 +294,15 @@ def upsert(
                         continue
                     value = field_default(model, column.attr)
             setattr(instance, column.attr, value)
-        if pre_clean is None or pre_clean(row, instance):
+        if not owner_checks:
             clean(spec, row, instance, ctx)
         plan.rows.append((row, instance))
+        plan.batch.rows[id(instance)] = row.number
         if is_new:
-            plan.creates.append(instance)
+            plan.batch.creates.append(instance)
             counts.created += 1
         elif snapshot(instance, attrs) != before:
-            plan.updates.append(instance)
+            plan.batch.updates.append(instance)
             counts.updated += 1
         else:
             counts.unchanged += 1
@@ -282,7 +310,11 @@ def upsert(
 
 
 def write_upsert(model: type[models.Model], plan: Upsert) -> None:
-    """Insert the new records and update the changed ones, in batches."""
+    """Insert the new records and update the changed ones, in batches.
+
+    Only the open transactions (forecasts) still write this way, until their owner has a loader;
+    master data is written by its owner's loader.
+    """
     if plan.creates:
         model._default_manager.bulk_create(plan.creates, batch_size=BATCH)
     if plan.updates and plan.fields:

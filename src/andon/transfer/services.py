@@ -4,7 +4,8 @@ An import is one use case and one transaction. It reads every file, validates ev
 the models' own rules, references, uniqueness and cycles across rows and files) and writes only
 when nothing at all is wrong; otherwise it raises `ValidationFailed` with code `import_rejected`
 listing every problem by file, row and column, and the database is untouched. Writes are bulk
-inserts and updates in dependency order, audited as one entry with the counts.
+inserts and updates in dependency order, audited as one entry with the counts; master data is
+checked and written by the loaders of the contexts that own it (`andon.<app>.loaders`).
 """
 
 import datetime as dt
