@@ -6,6 +6,7 @@ JSON with a stable `code` and a human `detail`.
 
 from typing import Any
 
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -82,6 +83,15 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _out_of_range(request: HttpRequest, exc: OverflowError) -> HttpResponse:
     """An id or number larger than the database stores cannot name anything: the request's fault."""
     return _error(request, 422, "invalid_request", "A number in the request is out of range.")
+
+
+@api.exception_handler(DataError)
+def _unstorable(request: HttpRequest, exc: DataError) -> HttpResponse:
+    """A value the database cannot hold or compare (a time-zone offset beyond what PostgreSQL
+    parses, say) is the request's fault; the statement failed, so nothing was written."""
+    return _error(
+        request, 422, "invalid_request", "A value in the request is outside what Andon can store."
+    )
 
 
 @api.exception_handler(Exception)

@@ -124,3 +124,15 @@ def test_list_query_count_does_not_grow_with_rows(
         assert api.get("/work-centers?limit=30").status_code == 200
     with django_assert_max_num_queries(8):
         assert api.get("/calendars").status_code == 200
+
+
+def test_a_shift_time_with_a_time_zone_is_refused_and_nothing_written(planner_client, api_as):
+    """A time of day is the plant's wall-clock time; with a zone it cannot be stored (SQLite
+    refuses it outright), so the API says which field, instead of failing."""
+    api = api_as(planner_client)
+    body = {"code": "Z", "name": "Zoned", "start_time": "04:25:15.2Z", "end_time": "12:00"}
+    response = api.post("/shifts", body)
+    assert response.status_code == 400, response.content
+    assert response.json()["problems"][0]["column"] == "start_time"
+    assert "without a time zone" in response.json()["problems"][0]["message"]
+    assert not Shift.objects.exists()

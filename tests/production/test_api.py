@@ -160,3 +160,11 @@ def test_trace_endpoint(supervisor_client, released, report):
     assert supervisor_client.get("/api/v1/lots/STEEL/NOPE/trace").status_code == 404
     bad = supervisor_client.get("/api/v1/lots/STEEL/S1/trace", {"direction": "up"})
     assert bad.status_code == 400
+
+
+def test_a_time_offset_the_database_cannot_read_is_the_requests_fault(viewer_client):
+    """+18:53 is a valid offset in ISO 8601 but beyond what PostgreSQL parses: a 4xx, never a 500."""
+    response = viewer_client.get(EVENTS, {"since": "2026-01-01T00:00:00+18:53"})
+    assert response.status_code in (200, 422), response.content
+    if response.status_code == 422:
+        assert response.json()["code"] == "invalid_request"

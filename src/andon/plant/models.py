@@ -13,6 +13,18 @@ code_validator = RegexValidator(
 )
 
 
+def _refuse_time_zones(record: models.Model, *names: str) -> None:
+    """Times of day here are the plant's wall-clock times (its calendar says which zone), so a
+    time given with a zone means something this field cannot hold; SQLite cannot store one."""
+    aware = {
+        name: "A time of day is the plant's local time: give it without a time zone."
+        for name in names
+        if getattr(record, name) is not None and getattr(record, name).tzinfo is not None
+    }
+    if aware:
+        raise ValidationError(aware)
+
+
 class Shift(models.Model):
     """A recurring working period, e.g. Early 06:00-14:00 Monday to Friday.
 
@@ -38,6 +50,7 @@ class Shift(models.Model):
         return f"{self.name} ({self.start_time:%H:%M}-{self.end_time:%H:%M})"
 
     def clean(self) -> None:
+        _refuse_time_zones(self, "start_time", "end_time")
         if self.start_time == self.end_time:
             raise ValidationError({"end_time": "A shift must not start and end at the same time."})
         if len(set(self.weekdays)) != len(self.weekdays):
@@ -95,6 +108,7 @@ class CalendarException(models.Model):
         return f"{self.calendar} {self.date} {self.get_kind_display()}"
 
     def clean(self) -> None:
+        _refuse_time_zones(self, "start_time", "end_time")
         if self.kind == self.Kind.WORKING:
             if self.start_time is None or self.end_time is None:
                 raise ValidationError("Extra working time needs a start and an end time.")
