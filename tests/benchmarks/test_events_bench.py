@@ -8,6 +8,7 @@ import datetime as dt
 import http.server
 import json
 import random
+import statistics
 import threading
 import time
 
@@ -177,7 +178,10 @@ def test_paced_latency_counts_the_wait_of_a_server_that_falls_behind():
     show it growing, where the closed loop, which waits for each answer, sees only 40 ms."""
     closed = _drive_against_slow_server(0.0)
     paced = _drive_against_slow_server(0.02)
-    assert max(closed.latencies_ms) < 120
+    # The closed loop's typical answer is the server's 40 ms, and its last carries no queue; the
+    # median, not the maximum, so one answer slowed by a busy machine does not decide the test.
+    assert statistics.median(closed.latencies_ms) < 120
+    assert closed.latencies_ms[-1] < paced.latencies_ms[-1] - 100
     assert max(paced.latencies_ms) > 200
     assert paced.latencies_ms[-1] > paced.latencies_ms[0] + 150
     assert paced.requests == pytest.approx(closed.requests, abs=2)  # the server set the pace
