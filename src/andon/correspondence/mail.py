@@ -22,7 +22,7 @@ from andon.correspondence import compose, config
 from andon.correspondence.models import ConfirmationRequest, Letter
 from andon.correspondence.pdf import purchase_order_pdf
 from andon.correspondence.tokens import new_token, token_hash
-from andon.orders import services as orders
+from andon.orders import supplier as orders
 
 log = logging.getLogger("andon.correspondence")
 SMTP_TIMEOUT = 10

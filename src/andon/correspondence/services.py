@@ -24,7 +24,7 @@ from andon.correspondence import compose, config, promises
 from andon.correspondence.models import ConfirmationRequest, Letter, LetterLine
 from andon.correspondence.tokens import token_hash, well_formed
 from andon.inventory.services import check_quantity
-from andon.orders import services as orders
+from andon.orders import supplier as orders
 from andon.orders.models import PurchaseOrder, PurchaseOrderLine, SalesOrder, SalesOrderLine
 from andon.partners.models import SupplierItem
 
