@@ -9,12 +9,13 @@ from django.utils import timezone
 
 from andon.core.errors import Conflict, ValidationFailed
 from andon.core.models import AuditEntry
-from andon.orders import services, supplier
+from andon.orders import services
+from andon.orders import supplier as supply
 from andon.orders.models import PurchaseOrder, PurchaseOrderLine
 from tests.orders.conftest import TODAY
 
 pytestmark = pytest.mark.django_db
-Confirmed = supplier.ConfirmedLine
+Confirmed = supply.ConfirmedLine
 NOW = timezone.make_aware(dt.datetime(2030, 3, 2, 9, 0))
 
 
@@ -33,7 +34,7 @@ def _state(order):
 def test_confirming_moves_the_supply_and_the_order_and_is_audited(purchase_order, planner):
     first, second = _lines(purchase_order)
     later = TODAY + dt.timedelta(days=9)
-    supplier.confirm_purchase_order(
+    supply.confirm_purchase_order(
         planner,
         purchase_order,
         [Confirmed(first, later, Decimal("80")), Confirmed(second, second.due_date, Decimal("50"))],
@@ -55,7 +56,7 @@ def test_the_confirmed_quantity_is_what_is_still_to_come(purchase_order, warehou
     services.receive_purchase_line(None, first, quantity=Decimal("30"), location=warehouse)
     services.receive_purchase_line(None, second, quantity=Decimal("50"), location=warehouse)
     day = TODAY + dt.timedelta(days=6)
-    supplier.confirm_purchase_order(
+    supply.confirm_purchase_order(
         None,
         purchase_order,
         [Confirmed(first, day, Decimal("60")), Confirmed(second, day, Decimal("10"))],
@@ -91,7 +92,7 @@ def test_a_bad_confirmation_is_refused_and_writes_nothing(purchase_order, due, q
     before = _state(purchase_order)
     audited = AuditEntry.objects.count()
     with pytest.raises(ValidationFailed) as exc:
-        supplier.confirm_purchase_order(
+        supply.confirm_purchase_order(
             None,
             purchase_order,
             [Confirmed(second, TODAY, Decimal("5")), Confirmed(first, due, quantity)],
@@ -113,7 +114,7 @@ def test_a_line_of_another_order_or_a_cancelled_order_is_refused(purchase_order,
     )
     stranger = other.lines.get()
     with pytest.raises(ValidationFailed, match="not on PO-1"):
-        supplier.confirm_purchase_order(
+        supply.confirm_purchase_order(
             None, purchase_order, [Confirmed(stranger, TODAY, Decimal("3"))], confirmed_at=NOW
         )
     stranger.refresh_from_db()
@@ -121,7 +122,7 @@ def test_a_line_of_another_order_or_a_cancelled_order_is_refused(purchase_order,
     services.cancel_purchase_order(None, purchase_order)
     first = purchase_order.lines.get(line=1)
     with pytest.raises(Conflict) as exc:
-        supplier.confirm_purchase_order(
+        supply.confirm_purchase_order(
             None, purchase_order, [Confirmed(first, TODAY, Decimal("1"))], confirmed_at=NOW
         )
     assert exc.value.code == "cancelled"
@@ -131,7 +132,7 @@ def test_a_line_of_another_order_or_a_cancelled_order_is_refused(purchase_order,
 
 def test_the_date_first_asked_is_kept_once(purchase_order, planner):
     first, second = _lines(purchase_order)
-    noted = supplier.remember_requested_dates(planner, purchase_order)
+    noted = supply.remember_requested_dates(planner, purchase_order)
     assert [ln.line for ln in noted] == [1, 2]
     first.refresh_from_db()
     assert first.requested_date == TODAY + dt.timedelta(days=5)
@@ -143,7 +144,7 @@ def test_the_date_first_asked_is_kept_once(purchase_order, planner):
             services.LineInput(second.item, Decimal("50"), second.due_date, line=2),
         ],
     )
-    assert supplier.remember_requested_dates(planner, purchase_order) == []
+    assert supply.remember_requested_dates(planner, purchase_order) == []
     first.refresh_from_db()
     assert first.requested_date == TODAY + dt.timedelta(days=5)  # what was asked the first time
 
@@ -151,7 +152,7 @@ def test_the_date_first_asked_is_kept_once(purchase_order, planner):
 def test_requested_dates_are_not_noted_on_a_cancelled_order(purchase_order):
     services.cancel_purchase_order(None, purchase_order)
     with pytest.raises(Conflict):
-        supplier.remember_requested_dates(None, purchase_order)
+        supply.remember_requested_dates(None, purchase_order)
     assert not PurchaseOrderLine.objects.filter(requested_date__isnull=False).exists()
 
 
@@ -167,7 +168,7 @@ def test_requested_dates_are_not_noted_on_a_cancelled_order(purchase_order):
 def test_only_a_draft_becomes_sent(purchase_order, status, after):
     PurchaseOrder.objects.filter(pk=purchase_order.pk).update(status=status)
     audited = AuditEntry.objects.filter(model="orders.purchaseorder").count()
-    supplier.mark_sent(None, purchase_order)
+    supply.mark_sent(None, purchase_order)
     purchase_order.refresh_from_db()
     assert purchase_order.status == after
     grew = AuditEntry.objects.filter(model="orders.purchaseorder").count() - audited
