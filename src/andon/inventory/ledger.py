@@ -172,19 +172,26 @@ def _create(keys: Sequence[Key]) -> dict[Key, tuple[int, Decimal]]:
     return _lock(_find(set(ordered)))
 
 
-def lock_balances(keys: Iterable[Key]) -> dict[Key, Decimal]:
+class Books(NamedTuple):
+    """Balances read under the ledger's locks: quantity by key, and the keys that had no row."""
+
+    on_hand: dict[Key, Decimal]
+    new: frozenset[Key]
+
+
+def lock_balances(keys: Iterable[Key]) -> Books:
     """The balances of `keys` now, locked until the transaction ends; missing rows are created
     at zero so that nobody can post to them before this transaction does.
 
-    For callers that set stock to a level (an import): read here, post the difference.
+    For callers that set stock to a level (an import, a count): read here, post the difference.
     """
     wanted = set(keys)
-    ids = _find(wanted)
-    locked = _lock(ids)
+    locked = _lock(_find(wanted))
     missing = [k for k in wanted if k not in locked]
     if missing:
         locked |= _create(missing)
-    return {key: quantity for key, (_, quantity) in locked.items()}
+    on_hand = {key: quantity for key, (_, quantity) in locked.items()}
+    return Books(on_hand, frozenset(missing))
 
 
 # --- checking --------------------------------------------------------------------------------

@@ -367,7 +367,7 @@ def cycle_count(
     check_quantity(item, qty, what="Counted quantity")
     check_lot(item, lot)
     books = ledger.lock_balances([(item.pk, location.pk, lot.pk if lot else None)])
-    on_books = next(iter(books.values()))
+    on_books = next(iter(books.on_hand.values()))
     difference = qty - on_books
     if difference == 0:
         return None
