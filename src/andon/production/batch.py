@@ -7,11 +7,13 @@ idempotency look-up, each material, the operation, the order, the reservations),
 the rules, capped throughput. Here a batch reads what it needs up front (the orders under their
 locks, their operations and materials, where each operation's fold stands, the stock they may
 move, unlocked and checked when written), decides every event in timestamp order against that
-state in memory, and writes at the end: one insert of
-the events, one of the stock moves, one of the genealogy links, and one update per kind of row
-changed. The rules are the same as for a single event (`production.timeline`, the stock ledger's
-never-below-zero check, backflush first in, first out); an event that breaks one is refused before
-it changes anything in memory, so the others go on.
+state in memory, and writes at the end: one insert of the events, the stock moves as one batch
+through the stock ledger (`production.stock`, which posts them with `inventory.ledger.post_moves`:
+production never writes a balance), one insert of the genealogy links, and one update per kind of
+row changed. The rules are the same as for a single event (`production.timeline`, the stock
+ledger's never-below-zero check, backflush first in, first out); an event that breaks one is
+refused before it changes anything in memory, so the others go on. An operation's fold lives in
+`production.progress`, the reservation rule in `production.reservations` (docs/adr/0008).
 
 Machine events with no order (a work center down or up) are rare and go straight to the database
 under the work center's lock, inside the same transaction.
