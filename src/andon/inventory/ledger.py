@@ -22,7 +22,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from andon.catalog.models import Item
@@ -43,7 +43,8 @@ from andon.inventory.rules import (
 from andon.plant.models import Location
 
 Key = tuple[int, int, int | None]  # item, location, lot
-CHUNK = 2000  # ids per statement: well inside SQLite's and PostgreSQL's parameter limits
+CHUNK = 2000  # rows per statement: well inside SQLite's and PostgreSQL's parameter limits
+KEYS_PER_LOCK = 200  # keys per locking read: 600 parameters, a shallow OR for SQLite's parser
 KIND_VALUES = frozenset(Kind.values)
 # The fixed order of locks: by item, location, then lot (no lot first), in SQL and in Python.
 LOCK_ORDER = ("item_id", "location_id", F("lot_id").asc(nulls_first=True))
@@ -122,34 +123,24 @@ def balance_rows(*, lock: bool = False, **filters: Any) -> list[BalanceRow]:
     ]
 
 
-def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(values), CHUNK):
-        yield values[start : start + CHUNK]
+def _chunks(values: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
-def _find(keys: set[Key]) -> dict[Key, int]:
-    """The ids of the balance rows that exist for `keys` (read without a lock)."""
-    found: dict[Key, int] = {}
-    items = sorted({k[0] for k in keys})
-    locations = sorted({k[1] for k in keys})
-    for chunk in _chunks(items):
-        rows = StockBalance.objects.filter(item_id__in=chunk, location_id__in=locations)
-        for pk, item, location, lot in rows.values_list("pk", "item_id", "location_id", "lot_id"):
-            if (item, location, lot) in keys:
-                found[(item, location, lot)] = pk
-    return found
+def _lock(keys: Iterable[Key]) -> dict[Key, tuple[int, Decimal]]:
+    """Lock the balance rows of `keys` that exist, in the ledger's order; id and quantity now.
 
-
-def _lock(ids: dict[Key, int]) -> dict[Key, tuple[int, Decimal]]:
-    """Lock the rows in the ledger's order; their id and quantity now, by key."""
-    ordered = sorted(ids, key=lock_order)
+    One statement per chunk of keys, each key an index probe (the two unique indexes on item,
+    location and lot), the rows locked as the sort emits them.
+    """
+    ordered = sorted(keys, key=lock_order)
     locked: dict[Key, tuple[int, Decimal]] = {}
-    for chunk in _chunks(ordered):
-        rows = (
-            StockBalance.objects.select_for_update()
-            .filter(pk__in=[ids[k] for k in chunk])
-            .order_by(*LOCK_ORDER)
-        )
+    for chunk in _chunks(ordered, KEYS_PER_LOCK):
+        wanted = Q()
+        for item, location, lot in chunk:
+            wanted |= Q(item_id=item, location_id=location, lot_id=lot)
+        rows = StockBalance.objects.select_for_update().filter(wanted).order_by(*LOCK_ORDER)
         for pk, item, location, lot, quantity in rows.values_list(
             "pk", "item_id", "location_id", "lot_id", "quantity"
         ):
@@ -169,7 +160,7 @@ def _create(keys: Sequence[Key]) -> dict[Key, tuple[int, Decimal]]:
         batch_size=CHUNK,
         ignore_conflicts=True,
     )
-    return _lock(_find(set(ordered)))
+    return _lock(ordered)
 
 
 class Books(NamedTuple):
@@ -186,7 +177,7 @@ def lock_balances(keys: Iterable[Key]) -> Books:
     For callers that set stock to a level (an import, a count): read here, post the difference.
     """
     wanted = set(keys)
-    locked = _lock(_find(wanted))
+    locked = _lock(wanted)
     missing = [k for k in wanted if k not in locked]
     if missing:
         locked |= _create(missing)
@@ -249,8 +240,18 @@ def _in_batch(error: ValidationFailed, number: int, size: int) -> ValidationFail
     return ValidationFailed(detail, problems or [Problem(error.detail, row=number)], error.code)
 
 
-def _check_lots(requests: Sequence[tuple[int, MoveRequest, Decimal]], size: int) -> dict[int, str]:
-    """Lots given by id: each must belong to its move's item. Returns their codes."""
+def _check_lots(
+    requests: Sequence[tuple[int, MoveRequest, Decimal]], size: int, booked: Iterable[Key]
+) -> dict[int, str]:
+    """Lots given by id: each must belong to its move's item. Returns the codes read.
+
+    A lot whose balance row exists (`booked`) passed this check when the row was created."""
+    known = {(key[0], key[2]) for key in booked}
+    requests = [
+        (n, r, q)
+        for n, r, q in requests
+        if isinstance(r.lot, int) and (int(r.item.pk), r.lot) not in known
+    ]
     ids = {r.lot for _, r, _ in requests if isinstance(r.lot, int)}
     if not ids:
         return {}
@@ -293,7 +294,13 @@ def _location_code(location: Location | int) -> str:
 def _lot_code(request: MoveRequest, codes: dict[int, str]) -> str:
     if isinstance(request.lot, Lot):
         return request.lot.code
-    return codes.get(request.lot, "") if request.lot is not None else ""
+    if request.lot is None:
+        return ""
+    if request.lot not in codes:  # only for a message: a refusal
+        codes[request.lot] = str(
+            Lot.objects.filter(pk=request.lot).values_list("code", flat=True).first() or ""
+        )
+    return codes[request.lot]
 
 
 def _never_below_zero(
@@ -326,6 +333,7 @@ def post_moves(
     *,
     at: dt.datetime | None = None,
     numbered: bool = True,
+    new_ids: bool = False,
 ) -> list[StockMove]:
     """Post a batch of moves, all or none; the moves in the order asked.
 
@@ -334,12 +342,14 @@ def post_moves(
     refused refuses the whole batch, with the move's number in the message, before anything is
     written. A move whose `client_id` is already in the ledger (or earlier in the batch) is a
     retry: the recorded move is returned and nothing is posted for it. `numbered=False` leaves
-    the move's number out of messages (a transfer's two moves are one act). Call inside a
+    the move's number out of messages (a transfer's two moves are one act); `new_ids` says the
+    client ids cannot be in the ledger yet (named after rows inserted in this transaction), so
+    they are not looked up: the ledger's unique index still refuses a repeat. Call inside a
     transaction when the batch is part of a larger unit of work; the locks last until it ends.
     """
     size = len(requests) if numbered else 1
     results: list[StockMove | None] = [None] * len(requests)
-    recorded = _recorded({c for r in requests if (c := _clean_id(r.client_id))})
+    recorded = {} if new_ids else _recorded({c for r in requests if (c := _clean_id(r.client_id))})
     first: dict[str, int] = {}  # client id -> position of the batch's move posting it
     fresh: list[tuple[int, MoveRequest, Decimal]] = []
     for position, request in enumerate(requests):
@@ -353,10 +363,10 @@ def post_moves(
         fresh.append((position + 1, request, qty))
         if client_id is not None:
             first[client_id] = position
-    codes = _check_lots(fresh, size)
     if fresh:
         keys = {r.key for _, r, _ in fresh}
-        now = _lock(_find(keys))
+        now = _lock(keys)
+        codes = _check_lots(fresh, size, now)
         _never_below_zero(fresh, now, size, codes)  # missing rows counted as zero so far
         missing = [k for k in keys if k not in now]
         if missing:

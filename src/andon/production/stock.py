@@ -179,12 +179,13 @@ class Stock:
     # --- posting -------------------------------------------------------------------------------
 
     def post(self, user: object, event_id: Callable[[int], int]) -> list[StockMove]:
-        """Post the decided moves through the ledger, each named after its event's id."""
+        """Post the decided moves through the ledger, each named after its event's id (new, as
+        the events were inserted in this transaction)."""
         requests = [
             replace(p.request, client_id=f"pe{event_id(p.event)}{p.suffix}") for p in self.moves
         ]
         try:
-            return ledger.post_moves(user, requests)
+            return ledger.post_moves(user, requests, new_ids=True)
         except InsufficientStock as exc:
             if self.locking:
                 raise  # decided under the same locks: the ledger and the batch disagree
