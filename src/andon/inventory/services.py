@@ -1,4 +1,5 @@
-"""The stock ledger: the only code that writes stock moves, balances and lots.
+"""Stock use cases (receive, issue, transfer, scrap, adjust, count, opening balances, lots), each
+posted through the stock ledger's one writer, `inventory.ledger`.
 
 Every change of stock is one appended `StockMove` plus the matching `StockBalance` updated in the
 same transaction, with the balance row locked first (`SELECT ... FOR UPDATE`), so two people
@@ -430,8 +431,8 @@ def load_opening_balances(
     """Bulk-load opening stock for imports and the demo: all rows or none.
 
     Every row is checked first (whole numbers, lots, no negative, no stock already in the ledger)
-    and all problems are reported together; then moves and balances are written with bulk inserts,
-    one balance per item/location/lot holding the sum of its rows, so the ledger stays consistent.
+    and all problems are reported together; then the moves are posted through the ledger as one
+    batch, one move per item/location/lot holding the sum of its rows.
     """
     rows = list(rows)
     at = at or timezone.now()
