@@ -22,7 +22,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from andon.catalog.models import Item
@@ -44,7 +44,6 @@ from andon.plant.models import Location
 
 Key = tuple[int, int, int | None]  # item, location, lot
 CHUNK = 2000  # rows per statement: well inside SQLite's and PostgreSQL's parameter limits
-KEYS_PER_LOCK = 200  # keys per locking read: 600 parameters, a shallow OR for SQLite's parser
 KIND_VALUES = frozenset(Kind.values)
 # The fixed order of locks: by item, location, then lot (no lot first), in SQL and in Python.
 LOCK_ORDER = ("item_id", "location_id", F("lot_id").asc(nulls_first=True))
@@ -58,7 +57,8 @@ def lock_order(key: Key) -> tuple[int, int, int]:
 class MoveRequest:
     """One move to post: `quantity` is signed (negative takes stock away).
 
-    Location and lot may be given as objects or as ids (a batch that read plain rows has ids).
+    Location and lot may be given as objects or as ids (a batch that read plain rows has ids);
+    such a batch may pass the balance row's id too, which saves the ledger reading it again.
     """
 
     item: Item
@@ -70,6 +70,7 @@ class MoveRequest:
     reference: str = ""
     at: dt.datetime | None = None
     client_id: str | None = None
+    balance_id: int | None = None  # the balance row's id, when the caller read it
 
     @property
     def location_id(self) -> int:
@@ -123,24 +124,48 @@ def balance_rows(*, lock: bool = False, **filters: Any) -> list[BalanceRow]:
     ]
 
 
-def _chunks(values: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
+def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(values), CHUNK):
+        yield values[start : start + CHUNK]
 
 
-def _lock(keys: Iterable[Key]) -> dict[Key, tuple[int, Decimal]]:
+def _find(keys: set[Key]) -> dict[Key, int]:
+    """The ids of the balance rows that exist for `keys`, read without a lock.
+
+    By item and location, which compiles and plans in a fraction of what a condition per key
+    costs (a batch names tens of keys); rows of other lots are read and passed over.
+    """
+    found: dict[Key, int] = {}
+    locations = sorted({k[1] for k in keys})
+    for chunk in _chunks(sorted({k[0] for k in keys})):
+        rows = StockBalance.objects.filter(item_id__in=chunk, location_id__in=locations)
+        for pk, item, location, lot in rows.values_list("pk", "item_id", "location_id", "lot_id"):
+            if (item, location, lot) in keys:
+                found[(item, location, lot)] = pk
+    return found
+
+
+def _lock(
+    keys: Iterable[Key], known: dict[Key, int] | None = None
+) -> dict[Key, tuple[int, Decimal]]:
     """Lock the balance rows of `keys` that exist, in the ledger's order; id and quantity now.
 
-    One statement per chunk of keys, each key an index probe (the two unique indexes on item,
-    location and lot), the rows locked as the sort emits them.
+    A row's key never changes, so ids read before (`known`, or read here unlocked) are the rows
+    to lock; the quantities are those under the lock, as the sort emits the rows. Rows are keyed
+    by what they hold, so a wrong id only leaves its key missing.
     """
-    ordered = sorted(keys, key=lock_order)
+    wanted = set(keys)
+    ids = {k: pk for k, pk in (known or {}).items() if k in wanted}
+    if len(ids) < len(wanted):
+        ids |= _find(wanted - set(ids))
+    ordered = sorted(ids, key=lock_order)
     locked: dict[Key, tuple[int, Decimal]] = {}
-    for chunk in _chunks(ordered, KEYS_PER_LOCK):
-        wanted = Q()
-        for item, location, lot in chunk:
-            wanted |= Q(item_id=item, location_id=location, lot_id=lot)
-        rows = StockBalance.objects.select_for_update().filter(wanted).order_by(*LOCK_ORDER)
+    for chunk in _chunks(ordered):
+        rows = (
+            StockBalance.objects.select_for_update()
+            .filter(pk__in=[ids[k] for k in chunk])
+            .order_by(*LOCK_ORDER)
+        )
         for pk, item, location, lot, quantity in rows.values_list(
             "pk", "item_id", "location_id", "lot_id", "quantity"
         ):
@@ -365,7 +390,7 @@ def post_moves(
             first[client_id] = position
     if fresh:
         keys = {r.key for _, r, _ in fresh}
-        now = _lock(keys)
+        now = _lock(keys, {r.key: r.balance_id for _, r, _ in fresh if r.balance_id})
         codes = _check_lots(fresh, size, now)
         _never_below_zero(fresh, now, size, codes)  # missing rows counted as zero so far
         missing = [k for k in keys if k not in now]

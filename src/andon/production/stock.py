@@ -173,6 +173,7 @@ class Stock:
             lot if lot is not None else balance.lot_id,
             reference=reference,
             at=at,
+            balance_id=balance.pk,
         )
         self.moves.append(PendingMove(event, suffix, request))
 
