@@ -8,6 +8,7 @@ import pytest
 from django.db import transaction
 
 from andon.inventory.models import StockBalance, StockMove
+from andon.inventory.services import issue, ledger_total
 from andon.production.batch import Stock, StockRace
 from andon.production.events import EventInput, record_batch
 from andon.production.models import LotLink, ProductionEvent, WorkOrderOperation
@@ -102,18 +103,32 @@ def bolts(plant, warehouse):
     return StockBalance.objects.get(item=plant["bolt"], location=warehouse)
 
 
+def _take_bolts(plant, warehouse, stock, balance, quantity):
+    stock.move(
+        balance,
+        plant["bolt"],
+        -Decimal(quantity),
+        kind=StockMove.Kind.ISSUE,
+        reference="WO-TEST",
+        at=at(1),
+        event=0,
+        suffix="/c",
+    )
+    return stock.post(None, lambda event: 990000 + event)
+
+
 def test_stock_read_unlocked_adds_its_difference_to_what_is_there_now(plant, warehouse, bolts):
     with transaction.atomic():
         stock = Stock()
         balance = stock.get(plant["bolt"], warehouse, None)
         assert balance.quantity == 100
-        # Another batch takes 30 bolts after this one read the balance.
-        StockBalance.objects.filter(pk=bolts.pk).update(quantity=70)
-        balance.quantity -= 40
-        balance.changed = True
-        stock.write(negative_allowed=set())
+        # Another writer takes 30 bolts after this batch read the balance.
+        issue(None, item=plant["bolt"], location=warehouse, quantity=30)
+        (move,) = _take_bolts(plant, warehouse, stock, balance, 40)
     bolts.refresh_from_db()
     assert bolts.quantity == 30  # both takes count: 100 - 30 - 40
+    assert move.client_id == "pe990000/c"
+    assert ledger_total(plant["bolt"], warehouse) == 30
 
 
 def test_stock_that_moved_too_far_under_the_batch_is_a_race(plant, warehouse, bolts):
@@ -121,15 +136,15 @@ def test_stock_that_moved_too_far_under_the_batch_is_a_race(plant, warehouse, bo
         with transaction.atomic():
             stock = Stock()
             balance = stock.get(plant["bolt"], warehouse, None)
-            StockBalance.objects.filter(pk=bolts.pk).update(quantity=20)
-            balance.quantity -= 40  # fine against the 100 read, 20 short against what is there
-            balance.changed = True
-            stock.write(negative_allowed=set())
+            issue(None, item=plant["bolt"], location=warehouse, quantity=80)
+            # Fine against the 100 read, 20 short against what is there.
+            _take_bolts(plant, warehouse, stock, balance, 40)
 
     with pytest.raises(StockRace):
         post()
     bolts.refresh_from_db()
     assert bolts.quantity == 100  # the transaction rolled back: nothing half-written
+    assert ledger_total(plant["bolt"], warehouse) == 100
 
 
 def test_progress_kept_between_batches_is_what_the_whole_ledger_folds_to(released, supervisor):

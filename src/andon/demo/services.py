@@ -3,8 +3,8 @@
 The whole plant is written in one transaction: if anything fails, the database is left as it was.
 Rows go in with `bulk_create` in batches, phase by phase, so that the large benchmark plant loads
 in minutes; records are linked through the instances created earlier (their ids come back from
-the insert), never through per-row look-ups. Opening stock is written as the ledger requires:
-one OPENING move per balance, and the balance equal to it.
+the insert), never through per-row look-ups. Opening stock is posted through the stock ledger,
+one OPENING move per balance in one batch, like any other stock.
 """
 
 import datetime as dt
@@ -24,7 +24,8 @@ from andon.catalog.models import AlternativeWorkCenter, BomLine, Item, Operation
 from andon.core import audit
 from andon.demo import history
 from andon.demo.spec import DemoPlant
-from andon.inventory.models import Lot, StockBalance, StockMove
+from andon.inventory import ledger
+from andon.inventory.models import Lot, StockMove
 from andon.orders.models import (
     Forecast,
     PurchaseOrder,
@@ -391,8 +392,7 @@ class _Loader:
         self.phase("Stock", len(lots_wanted) + 2 * len(p.stock))
         lots = {
             (lot.item.sku, lot.code): lot
-            for lot in self.insert(
-                Lot,
+            for lot in ledger.register_lots(
                 [
                     Lot(
                         item=self.items[sku],
@@ -401,38 +401,29 @@ class _Loader:
                         supplier_lot=spec.supplier_lot,
                     )
                     for (sku, code), spec in lots_wanted.items()
-                ],
+                ]
             )
         }
+        self.bar.update(len(lots))
         at = timezone.make_aware(dt.datetime.combine(p.today, dt.time(0)))
-        self.insert(
-            StockMove,
+        # Through the ledger, as one batch: the balances it creates equal their opening moves.
+        ledger.post_moves(
+            None,
             [
-                StockMove(
-                    item=self.items[s.item],
-                    location=self.locations[s.location],
-                    lot=lots[(s.item, s.lot)] if s.lot else None,
-                    quantity=s.quantity,
-                    kind=StockMove.Kind.OPENING,
+                ledger.MoveRequest(
+                    self.items[s.item],
+                    self.locations[s.location],
+                    s.quantity,
+                    StockMove.Kind.OPENING,
+                    lots[(s.item, s.lot)] if s.lot else None,
                     reason="Demo plant opening balance",
                     reference="DEMO-OPENING",
-                    at=at,
                 )
                 for s in p.stock
             ],
+            at=at,
         )
-        self.insert(
-            StockBalance,
-            [
-                StockBalance(
-                    item=self.items[s.item],
-                    location=self.locations[s.location],
-                    lot=lots[(s.item, s.lot)] if s.lot else None,
-                    quantity=s.quantity,
-                )
-                for s in p.stock
-            ],
-        )
+        self.bar.update(2 * len(p.stock))
 
     def orders_phase(self) -> None:
         p = self.plant

@@ -1,4 +1,5 @@
-"""The stock ledger: the only code that writes stock moves, balances and lots.
+"""Stock use cases (receive, issue, transfer, scrap, adjust, count, opening balances, lots), each
+posted through the stock ledger's one writer, `inventory.ledger`.
 
 Every change of stock is one appended `StockMove` plus the matching `StockBalance` updated in the
 same transaction, with the balance row locked first (`SELECT ... FOR UPDATE`), so two people
@@ -26,92 +27,46 @@ from andon.catalog.models import Item
 from andon.core import audit
 from andon.core.errors import Conflict, Problem, ValidationFailed
 from andon.core.services import create as create_audited
+from andon.inventory import ledger
+from andon.inventory.ledger import MoveRequest, post_moves
 from andon.inventory.models import Lot, StockBalance, StockMove
 from andon.inventory.queries import ledger_total, on_hand, on_hand_by_item
+from andon.inventory.rules import (
+    INBOUND,
+    MAX_PLACES,
+    NEEDS_REASON,
+    OUTBOUND,
+    ZERO,
+    check_lot,
+    check_quantity,
+    fmt,
+)
+from andon.inventory.rules import exact_quantity as _qty
 from andon.plant.models import Location
 
 Kind = StockMove.Kind
-ZERO = Decimal("0")
-MAX_PLACES = 4  # matches fields.QTY_DIGITS
 
-# The sign each kind of move must have; kinds not listed may go either way.
-INBOUND = frozenset({Kind.OPENING, Kind.RECEIPT, Kind.PRODUCTION})
-OUTBOUND = frozenset({Kind.ISSUE, Kind.BACKFLUSH, Kind.SCRAP, Kind.SHIPMENT})
-NEEDS_REASON = frozenset({Kind.SCRAP, Kind.ADJUSTMENT})
-
-# Read-side helpers live in `queries` and are offered here too, so callers need one import.
-__all__ = ["ledger_total", "on_hand", "on_hand_by_item"]
-
-
-def fmt(quantity: Decimal) -> str:
-    """A quantity as people write it: 100, 12.5 (never 1E+2 or 12.5000)."""
-    text = f"{quantity.normalize():f}"
-    return text
-
-
-def _qty(value: Any) -> Decimal:
-    """Quantities arrive as Decimal, int or text; floats would carry binary noise into stock."""
-    if isinstance(value, float):
-        raise ValidationFailed(
-            "Quantities must be exact numbers, not floats.", code="invalid_quantity"
-        )
-    try:
-        return Decimal(str(value))
-    except ArithmeticError:
-        raise ValidationFailed(f"{value!r} is not a quantity.", code="invalid_quantity") from None
-
-
-def check_quantity(item: Item, quantity: Decimal, *, what: str = "Quantity") -> None:
-    """Refuse quantities the item's unit cannot hold: fractions of a whole-number unit, or more
-    decimal places than the ledger stores (which would be silently rounded)."""
-    if not quantity.is_finite():
-        raise ValidationFailed(f"{what} must be a number.", code="invalid_quantity")
-    exponent = quantity.normalize().as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -MAX_PLACES:
-        raise ValidationFailed(
-            f"{what} {quantity} has more than {MAX_PLACES} decimal places.", code="invalid_quantity"
-        )
-    if item.uom.whole_numbers and quantity != quantity.to_integral_value():
-        raise ValidationFailed(
-            f"{item.sku} is counted in whole {item.uom.code}; {fmt(quantity)} is not whole.",
-            [Problem(message="Use a whole number.", column="quantity")],
-            code="invalid_quantity",
-        )
-
-
-def check_lot(item: Item, lot: Lot | None) -> None:
-    if item.lot_tracked and lot is None:
-        raise ValidationFailed(
-            f"{item.sku} is lot-tracked: say which lot.",
-            [Problem(message="A lot is required.", column="lot")],
-            code="lot_required",
-        )
-    if lot is not None and lot.item_id != item.pk:
-        raise ValidationFailed(
-            f"Lot {lot.code} belongs to {lot.item.sku}, not {item.sku}.", code="wrong_lot"
-        )
+# Read-side helpers live in `queries`, the rules in `rules`, the writer in `ledger`; they are
+# offered here too, so callers need one import.
+__all__ = [
+    "INBOUND",
+    "MAX_PLACES",
+    "NEEDS_REASON",
+    "OUTBOUND",
+    "MoveRequest",
+    "check_lot",
+    "check_quantity",
+    "fmt",
+    "ledger_total",
+    "on_hand",
+    "on_hand_by_item",
+    "post_moves",
+]
 
 
 def _describe(item: Item, location: Location, lot: Lot | None) -> str:
     where = f"{item.sku} at {location.code}"
     return f"{where}, lot {lot.code}" if lot is not None else where
-
-
-def _locked_balance(item: Item, location: Location, lot: Lot | None) -> StockBalance:
-    """The balance row for this stock, locked until the transaction ends; created if missing.
-
-    Two transactions creating the same missing row race on the unique constraint: the loser's
-    insert fails (after waiting for the winner on PostgreSQL) and it then locks the winner's row.
-    """
-    rows = StockBalance.objects.select_for_update().filter(item=item, location=location, lot=lot)
-    balance = rows.first()
-    if balance is not None:
-        return balance
-    try:
-        with transaction.atomic():
-            return StockBalance.objects.create(item=item, location=location, lot=lot, quantity=ZERO)
-    except IntegrityError:
-        return rows.get()
 
 
 def _existing(client_id: str | None) -> StockMove | None:
@@ -137,76 +92,22 @@ def post_move(
     at: datetime | None = None,
     client_id: str | None = None,
 ) -> StockMove:
-    """Append one signed move and update its balance atomically; the building block of stock.
+    """Append one signed move and update its balance atomically: a batch of one for the ledger.
 
     Guarantees: the balance equals the sum of the moves after every call; stock never goes below
     zero unless `item.allow_negative_stock`; a repeated `client_id` returns the first move.
     """
     client_id = (client_id or "").strip() or None
-    found = _existing(client_id)
-    if found is not None:
+    request = MoveRequest(item, location, quantity, kind, lot, reason, reference, at, client_id)
+    try:
+        with transaction.atomic():
+            return post_moves(user, [request])[0]
+    except IntegrityError:
+        # The same client_id committed by a concurrent retry after our first look.
+        found = _existing(client_id)
+        if found is None:
+            raise
         return found
-    qty = _qty(quantity)
-    if kind not in Kind.values:
-        raise ValidationFailed(f"Unknown kind of move {kind!r}.", code="invalid_kind")
-    if qty == 0:
-        raise ValidationFailed(
-            "A stock move needs a quantity other than zero.", code="invalid_quantity"
-        )
-    label = Kind(kind).label
-    if kind in INBOUND and qty < 0:
-        raise ValidationFailed(
-            f"A {label.lower()} adds stock: quantity must be positive.", code="invalid_quantity"
-        )
-    if kind in OUTBOUND and qty > 0:
-        raise ValidationFailed(
-            f"A {label.lower()} removes stock: quantity must be negative.", code="invalid_quantity"
-        )
-    if kind in NEEDS_REASON and not reason.strip():
-        raise ValidationFailed(
-            f"A {label.lower()} needs a reason.",
-            [Problem(message="Say why.", column="reason")],
-            code="reason_required",
-        )
-    if client_id and len(client_id) > 64:
-        raise ValidationFailed("client_id is longer than 64 characters.", code="invalid_client_id")
-    check_quantity(item, abs(qty))
-    check_lot(item, lot)
-    with transaction.atomic():
-        balance = _locked_balance(item, location, lot)
-        new_quantity = balance.quantity + qty
-        if qty < 0 and new_quantity < 0 and not item.allow_negative_stock:
-            raise ValidationFailed(
-                f"Not enough stock: {_describe(item, location, lot)} has "
-                f"{fmt(balance.quantity)} {item.uom.code} on hand, "
-                f"{fmt(-qty)} requested.",
-                [Problem(message="Quantity exceeds stock on hand.", column="quantity")],
-                code="insufficient_stock",
-            )
-        move = StockMove(
-            item=item,
-            location=location,
-            lot=lot,
-            quantity=qty,
-            kind=kind,
-            reason=reason.strip()[:120],
-            reference=reference.strip()[:60],
-            at=at or timezone.now(),
-            user=user if getattr(user, "is_authenticated", False) else None,
-            client_id=client_id,
-        )
-        try:
-            with transaction.atomic():
-                move.save()
-        except IntegrityError:
-            # The same client_id committed by a concurrent retry after our first look.
-            found = _existing(client_id)
-            if found is None:
-                raise
-            return found
-        balance.quantity = new_quantity
-        balance.save(update_fields=["quantity"])
-    return move
 
 
 def _audited(user: Any, move: StockMove, fresh: bool) -> StockMove:
@@ -418,27 +319,30 @@ def transfer(
     if client_id and len(client_id) > 60:
         raise ValidationFailed("client_id is longer than 60 characters.", code="invalid_client_id")
     reference = reference or f"{from_location.code}>{to_location.code}"
-    out = post_move(
-        user,
-        item=item,
-        location=from_location,
-        quantity=-qty,
-        kind=Kind.TRANSFER,
-        lot=lot,
-        reference=reference,
-        client_id=client_id,
-    )
-    into = post_move(
-        user,
-        item=item,
-        location=to_location,
-        quantity=qty,
-        kind=Kind.TRANSFER,
-        lot=lot,
-        reference=reference,
-        at=out.at,
-        client_id=f"{client_id}/in" if client_id else None,
-    )
+    # One batch: both balances locked in the ledger's order, out checked before in is posted.
+    moves = [
+        MoveRequest(
+            item, from_location, -qty, Kind.TRANSFER, lot, reference=reference, client_id=client_id
+        ),
+        MoveRequest(
+            item,
+            to_location,
+            qty,
+            Kind.TRANSFER,
+            lot,
+            reference=reference,
+            client_id=f"{client_id}/in" if client_id else None,
+        ),
+    ]
+    try:
+        with transaction.atomic():
+            out, into = post_moves(user, moves, numbered=False)
+    except IntegrityError:
+        # A concurrent retry of the same transfer committed first.
+        found = _existing(client_id)
+        if found is None or client_id is None:
+            raise
+        return found, StockMove.objects.get(client_id=f"{client_id}/in")
     _audited(user, out, True)
     return out, into
 
@@ -463,8 +367,9 @@ def cycle_count(
         raise ValidationFailed("A counted quantity cannot be negative.", code="invalid_quantity")
     check_quantity(item, qty, what="Counted quantity")
     check_lot(item, lot)
-    balance = _locked_balance(item, location, lot)
-    difference = qty - balance.quantity
+    books = ledger.lock_balances([(item.pk, location.pk, lot.pk if lot else None)])
+    on_books = next(iter(books.on_hand.values()))
+    difference = qty - on_books
     if difference == 0:
         return None
     move = post_move(
@@ -474,7 +379,7 @@ def cycle_count(
         quantity=difference,
         kind=Kind.COUNT,
         lot=lot,
-        reason=reason or f"Counted {fmt(qty)}, books {fmt(balance.quantity)}",
+        reason=reason or f"Counted {fmt(qty)}, books {fmt(on_books)}",
         client_id=client_id,
     )
     return _audited(user, move, True)
@@ -526,8 +431,8 @@ def load_opening_balances(
     """Bulk-load opening stock for imports and the demo: all rows or none.
 
     Every row is checked first (whole numbers, lots, no negative, no stock already in the ledger)
-    and all problems are reported together; then moves and balances are written with bulk inserts,
-    one balance per item/location/lot holding the sum of its rows, so the ledger stays consistent.
+    and all problems are reported together; then the moves are posted through the ledger as one
+    batch, one move per item/location/lot holding the sum of its rows.
     """
     rows = list(rows)
     at = at or timezone.now()
@@ -561,31 +466,37 @@ def load_opening_balances(
             + "; ".join(str(p) for p in problems[:5]),
             problems,
         )
-    user_or_none = user if getattr(user, "is_authenticated", False) else None
-    moves = [
-        StockMove(
-            item_id=item_id,
-            location_id=location_id,
-            lot_id=lot_id,
-            quantity=qty,
-            kind=Kind.OPENING,
-            at=at,
-            user=user_or_none,
-            reference=label[:60],
-        )
-        for (item_id, location_id, lot_id), qty in totals.items()
-        if qty != 0
-    ]
-    StockMove.objects.bulk_create(moves, batch_size=1000)
-    StockBalance.objects.bulk_create(
-        [
-            StockBalance(
-                item_id=m.item_id, location_id=m.location_id, lot_id=m.lot_id, quantity=m.quantity
-            )
-            for m in moves
-        ],
-        batch_size=1000,
-    )
+    moves = post_opening(user, totals, at=at, reference=label)
     counts = {"moves": len(moves), "rows": len(rows)}
     audit.record_import(user, label or "Opening balances", counts)
     return counts
+
+
+def post_opening(
+    user: Any,
+    totals: dict[tuple[int, int, int | None], Decimal],
+    *,
+    at: datetime,
+    reason: str = "",
+    reference: str = "",
+) -> list[StockMove]:
+    """Opening moves for (item id, location id, lot id) -> quantity, through the ledger in one
+    batch; zero quantities post nothing. Items are read once for the ledger's rules."""
+    items = Item.objects.select_related("uom").in_bulk({key[0] for key in totals})
+    return post_moves(
+        user,
+        [
+            MoveRequest(
+                items[item_id],
+                location_id,
+                qty,
+                Kind.OPENING,
+                lot_id,
+                reason=reason,
+                reference=reference,
+            )
+            for (item_id, location_id, lot_id), qty in totals.items()
+            if qty != 0
+        ],
+        at=at,
+    )

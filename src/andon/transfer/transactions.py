@@ -1,8 +1,9 @@
 """Loaders for open transactions: stock on hand, sales and purchase orders, forecasts.
 
-Stock is a ledger, so an import never overwrites a balance: it posts the difference as an
-adjustment move with reason "import" and moves the balance by the same amount, keeping
-balance = sum of moves. Orders are upserted by number; an order's rows state all its lines.
+Stock is a ledger, so an import never overwrites a balance: it reads each balance under the
+ledger's lock and posts the difference as an adjustment move with reason "import" through the
+ledger, keeping balance = sum of moves even while the shop floor posts to the same stock.
+Orders are upserted by number; an order's rows state all its lines.
 """
 
 from collections import defaultdict
@@ -13,7 +14,9 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
-from andon.inventory.models import Lot, StockBalance, StockMove
+from andon.inventory import ledger
+from andon.inventory.ledger import MoveRequest
+from andon.inventory.models import Lot, StockMove
 from andon.orders.models import (
     Forecast,
     PurchaseOrder,
@@ -44,7 +47,6 @@ def _whole(item: Any, quantity: Decimal) -> bool:
 def load_stock(spec: FileSpec, rows: list[Row], ctx: Context, user: Any) -> None:
     counts = ctx.counts.setdefault(spec.name, Counts())
     lots = {(lot.item.sku, lot.code): lot for lot in Lot.objects.select_related("item")}
-    balances = {(b.item_id, b.location_id, b.lot_id): b for b in StockBalance.objects.all()}
     seen: dict[tuple[str, str, str], int] = {}
     new_lots: list[Lot] = []
     targets: list[tuple[Any, Any, str, Decimal]] = []
@@ -76,42 +78,38 @@ def load_stock(spec: FileSpec, rows: list[Row], ctx: Context, user: Any) -> None
         targets.append((item, location, lot_code, quantity))
 
     def write() -> None:
-        Lot.objects.bulk_create(new_lots, batch_size=BATCH)
-        now = timezone.now()
-        moves, new_balances, changed = [], [], []
+        ledger.register_lots(new_lots)
+        wanted = []
         for item, location, lot_code, quantity in targets:
             lot = lots[(item.sku, lot_code)] if lot_code else None
-            balance = balances.get((item.pk, location.pk, lot.pk if lot else None))
-            current = balance.quantity if balance is not None else Decimal("0")
-            difference = quantity - current
+            wanted.append((item, location, lot, quantity))
+        # Read under the ledger's locks, so no move lands between the read and the difference.
+        books = ledger.lock_balances(
+            (item.pk, location.pk, lot.pk if lot else None) for item, location, lot, _ in wanted
+        )
+        moves = []
+        for item, location, lot, quantity in wanted:
+            key = (item.pk, location.pk, lot.pk if lot else None)
+            difference = quantity - books.on_hand[key]
             if difference == 0:
                 counts.unchanged += 1
                 continue
             moves.append(
-                StockMove(
-                    item=item,
-                    location=location,
-                    lot=lot,
-                    quantity=difference,
-                    kind=StockMove.Kind.ADJUSTMENT,
+                MoveRequest(
+                    item,
+                    location,
+                    difference,
+                    StockMove.Kind.ADJUSTMENT,
+                    lot,
                     reason=IMPORT_REASON,
                     reference=IMPORT_REASON,
-                    at=now,
-                    user=user if getattr(user, "is_authenticated", False) else None,
                 )
             )
-            if balance is None:
-                new_balances.append(
-                    StockBalance(item=item, location=location, lot=lot, quantity=quantity)
-                )
+            if key in books.new:
                 counts.created += 1
             else:
-                balance.quantity = quantity
-                changed.append(balance)
                 counts.updated += 1
-        StockMove.objects.bulk_create(moves, batch_size=BATCH)
-        StockBalance.objects.bulk_create(new_balances, batch_size=BATCH)
-        StockBalance.objects.bulk_update(changed, ["quantity"], batch_size=BATCH)
+        ledger.post_moves(user, moves, at=timezone.now())
 
     ctx.plan(spec.name, write)
 
