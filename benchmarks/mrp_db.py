@@ -24,7 +24,8 @@ from django.db import connection, transaction
 
 from andon.catalog.models import BomLine, Item, UnitOfMeasure
 from andon.engines import mrp
-from andon.inventory.models import StockBalance
+from andon.inventory import ledger
+from andon.inventory.models import StockBalance, StockMove
 from andon.orders.models import (
     Forecast,
     PurchaseOrder,
@@ -59,6 +60,7 @@ def _wipe() -> None:
         SalesOrder,
         Forecast,
         StockBalance,
+        StockMove,
         BomLine,
     ):
         model.objects.all()._raw_delete(model.objects.db)
@@ -108,14 +110,22 @@ def load_plant(problem: mrp.MrpProblem) -> None:
             batch_size=BATCH,
         )
         where, _ = Location.objects.get_or_create(code="BENCH", defaults={"name": "Bench"})
-        StockBalance.objects.bulk_create(
+        # Opening stock through the ledger, as the demo and the import post theirs: every
+        # balance the run nets against equals its moves.
+        items = (
+            Item.objects.filter(sku__startswith="G").select_related("uom").in_bulk(field_name="sku")
+        )
+        ledger.post_moves(
+            None,
             [
-                StockBalance(item_id=pk[f"G{i.id}"], location=where, quantity=_d(i.on_hand))
+                ledger.MoveRequest(
+                    items[f"G{i.id}"], where, _d(i.on_hand), StockMove.Kind.OPENING,
+                    reason="Benchmark opening balance", reference="BENCH-OPENING",
+                )
                 for i in problem.items
                 if i.on_hand > 0
             ],
-            batch_size=BATCH,
-        )
+        )  # fmt: skip
         customer, _ = Customer.objects.get_or_create(code="BENCH", defaults={"name": "Bench"})
         orders = SalesOrder.objects.bulk_create(
             [

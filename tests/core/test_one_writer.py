@@ -31,8 +31,6 @@ KNOWN = {
     # (`andon/<app>/loaders.py`). (`transfer/loading.py`'s `write_upsert` still writes forecasts
     # through `_default_manager` for it, which this check cannot see.)
     "transfer/transactions.py",
-    # Shop-floor batches post stock themselves until inventory's bulk posting takes them over.
-    "production/batch.py",
 }
 
 

@@ -19,7 +19,8 @@ from andon.inventory import services as inventory
 from andon.inventory.models import Lot, StockMove
 from andon.plant.models import Location
 from andon.production.models import OPEN_STATUSES, LotLink, WorkOrder, WorkOrderMaterial
-from andon.production.services import locked, positive_quantity, reserve
+from andon.production.reservations import reserve
+from andon.production.services import locked, positive_quantity
 
 Kind = StockMove.Kind
 ZERO = Decimal("0")

@@ -49,6 +49,7 @@ from andon.production.models import (
     WorkOrderMaterial,
     WorkOrderOperation,
 )
+from andon.production.reservations import reserve
 
 Status = WorkOrder.Status
 ZERO = Decimal("0")
@@ -187,15 +188,6 @@ def _rescale(order: WorkOrder) -> None:
         )
         material.save(update_fields=["required_quantity"])
     reserve(order)
-
-
-def reserve(order: WorkOrder) -> None:
-    """Reserve what is still to issue while the order is open; release it otherwise."""
-    for material in order.materials.all():
-        reserved = material.open_quantity if order.status in OPEN_STATUSES else ZERO
-        if material.reserved_quantity != reserved:
-            material.reserved_quantity = reserved
-            material.save(update_fields=["reserved_quantity"])
 
 
 # --- create -----------------------------------------------------------------------------------
