@@ -2,33 +2,15 @@
 
 from decimal import Decimal
 
-import pytest
-
 from andon.catalog import loaders
 from andon.catalog.models import BomLine, Item, Operation, UnitOfMeasure
-from andon.core.errors import ValidationFailed
-from andon.core.loads import Batch
-
-
-def _batch(creates=(), updates=(), fields=(), first_row=2):
-    records = [*creates, *updates]
-    return Batch(
-        creates=list(creates),
-        updates=list(updates),
-        fields=list(fields),
-        rows={id(r): first_row + i for i, r in enumerate(records)},
-    )
-
-
-def _refused(load):
-    with pytest.raises(ValidationFailed) as caught:
-        load.write()
-    assert caught.value.code == "load_rejected"
-    return [(p.row, p.column, p.message) for p in caught.value.problems]
+from tests import loads
 
 
 def test_items_are_written_in_bulk(pcs):
-    batch = _batch([Item(sku=f"P-{n}", name="Part", uom=pcs, procurement="buy") for n in range(3)])
+    batch = loads.batch(
+        [Item(sku=f"P-{n}", name="Part", uom=pcs, procurement="buy") for n in range(3)]
+    )
     load = loaders.items(batch)
     assert load.problems == []
     load.write()
@@ -37,14 +19,14 @@ def test_items_are_written_in_bulk(pcs):
 
 def test_a_duplicate_sku_is_refused_naming_both_rows(pcs, make_item):
     make_item("TAKEN")
-    batch = _batch(
+    batch = loads.batch(
         [
             Item(sku="NEW", name="New", uom=pcs, procurement="buy"),
             Item(sku="NEW", name="New again", uom=pcs, procurement="buy"),
             Item(sku="TAKEN", name="Taken", uom=pcs, procurement="buy"),
         ]
     )
-    assert _refused(loaders.items(batch)) == [
+    assert loads.refused(loaders.items(batch)) == [
         (3, "sku", "duplicate NEW (also on row 2)"),
         (4, "sku", "TAKEN exists already"),
     ]
@@ -52,10 +34,10 @@ def test_a_duplicate_sku_is_refused_naming_both_rows(pcs, make_item):
 
 
 def test_an_item_breaking_its_own_rules_is_refused(pcs):
-    batch = _batch(
+    batch = loads.batch(
         [Item(sku="FIX", name="Fixed", uom=pcs, procurement="buy", lot_size_rule="fixed")]
     )
-    problems = _refused(loaders.items(batch))
+    problems = loads.refused(loaders.items(batch))
     assert [(row, column) for row, column, _ in problems] == [(2, "lot_size")]
     assert not Item.objects.exists()
 
@@ -63,9 +45,9 @@ def test_an_item_breaking_its_own_rules_is_refused(pcs):
 def test_a_used_unit_keeps_its_dimension(pcs, make_item):
     make_item("BOLT")
     pcs.dimension = UnitOfMeasure.Dimension.MASS
-    assert _refused(loaders.units(_batch(updates=[pcs], fields=["dimension"], first_row=5))) == [
-        (5, "dimension", "unit pcs is used by items; its dimension cannot change")
-    ]
+    assert loads.refused(
+        loaders.units(loads.batch(updates=[pcs], fields=["dimension"], first_row=5))
+    ) == [(5, "dimension", "unit pcs is used by items; its dimension cannot change")]
     assert UnitOfMeasure.objects.get(code="pcs").dimension == "count"
 
 
@@ -73,13 +55,13 @@ def test_a_bom_line_that_closes_a_loop_is_refused_naming_its_row(make_item):
     pump, motor, rotor = make_item("PUMP", "make"), make_item("MOTOR", "make"), make_item("ROTOR")
     BomLine.objects.create(parent=pump, component=motor, quantity=1)
     BomLine.objects.create(parent=motor, component=rotor, quantity=1)
-    batch = _batch(
+    batch = loads.batch(
         [
             BomLine(parent=rotor, component=make_item("WIRE"), quantity=1, position=10),
             BomLine(parent=rotor, component=pump, quantity=1, position=20),
         ]
     )
-    [(row, column, message)] = _refused(loaders.bills_of_materials(batch))
+    [(row, column, message)] = loads.refused(loaders.bills_of_materials(batch))
     assert (row, column) == (3, "component")
     assert message.startswith("the BOM has a cycle: ")
     assert all(f"{sku} -> " in message for sku in ("PUMP", "MOTOR", "ROTOR"))
@@ -91,7 +73,7 @@ def test_a_bom_replaces_the_lines_of_its_parents_only(make_item):
     BomLine.objects.create(parent=pump, component=motor, quantity=1)
     BomLine.objects.create(parent=motor, component=bolt, quantity=4)
     load = loaders.bills_of_materials(
-        _batch([BomLine(parent=pump, component=bolt, quantity=Decimal("8"), position=10)])
+        loads.batch([BomLine(parent=pump, component=bolt, quantity=Decimal("8"), position=10)])
     )
     assert load.removed == 1
     load.write()
@@ -103,8 +85,8 @@ def test_a_bom_replaces_the_lines_of_its_parents_only(make_item):
 
 def test_an_item_in_its_own_bom_is_refused(make_item):
     pump = make_item("PUMP", "make")
-    assert _refused(
-        loaders.bills_of_materials(_batch([BomLine(parent=pump, component=pump, quantity=1)]))
+    assert loads.refused(
+        loaders.bills_of_materials(loads.batch([BomLine(parent=pump, component=pump, quantity=1)]))
     ) == [(2, "component", "an item cannot be a component of itself")]
 
 
@@ -113,13 +95,13 @@ def test_a_step_number_used_twice_is_refused(make_item, work_center):
     Operation.objects.create(
         item=pump, sequence=10, work_center=work_center, run_minutes_per_unit=1
     )
-    batch = _batch(
+    batch = loads.batch(
         [
             Operation(item=pump, sequence=10, work_center=work_center, run_minutes_per_unit=2),
             Operation(item=pump, sequence=20, work_center=work_center, run_minutes_per_unit=0),
         ]
     )
-    assert _refused(loaders.routings(batch)) == [
+    assert loads.refused(loaders.routings(batch)) == [
         (2, "sequence", "PUMP has a step 10 already"),
         (3, "", "An operation needs a setup time or a run time."),
     ]
@@ -132,7 +114,7 @@ def test_a_routing_may_reuse_the_step_it_removes(make_item, work_center):
         item=pump, sequence=10, work_center=work_center, run_minutes_per_unit=1
     )
     new = Operation(item=pump, sequence=10, work_center=work_center, run_minutes_per_unit=3)
-    load = loaders.routings(_batch([new]), removed=[old])
+    load = loaders.routings(loads.batch([new]), removed=[old])
     load.write()
     assert list(Operation.objects.values_list("sequence", "run_minutes_per_unit")) == [
         (10, Decimal("3"))

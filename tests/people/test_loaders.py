@@ -2,33 +2,16 @@
 
 import datetime as dt
 
-import pytest
-
-from andon.core.errors import ValidationFailed
-from andon.core.loads import Batch
 from andon.people import loaders
 from andon.people.models import Certification, Skill, Worker, WorkerCertification
-
-
-def _batch(creates=(), updates=(), fields=()):
-    records = [*creates, *updates]
-    return Batch(
-        creates=list(creates),
-        updates=list(updates),
-        fields=list(fields),
-        rows={id(r): 2 + i for i, r in enumerate(records)},
-    )
-
-
-def _refused(load):
-    with pytest.raises(ValidationFailed) as caught:
-        load.write()
-    return [(p.row, p.column, p.message) for p in caught.value.problems]
+from tests import loads
 
 
 def test_a_duplicate_skill_code_is_refused(db):
-    batch = _batch([Skill(code="weld", name="Welding"), Skill(code="weld", name="Welding too")])
-    assert _refused(loaders.skills(batch)) == [(3, "code", "duplicate weld (also on row 2)")]
+    batch = loads.batch(
+        [Skill(code="weld", name="Welding"), Skill(code="weld", name="Welding too")]
+    )
+    assert loads.refused(loaders.skills(batch)) == [(3, "code", "duplicate weld (also on row 2)")]
     assert not Skill.objects.exists()
 
 
@@ -37,7 +20,7 @@ def test_workers_get_exactly_the_skills_and_certificates_listed(db):
     fork = Certification.objects.create(code="FORK", name="Forklift")
     ana = Worker(code="W1", name="Ana")
     loaders.workers(
-        _batch([ana]),
+        loads.batch([ana]),
         {id(ana): (ana, [(weld, 3)])},
         {id(ana): (ana, [(fork, dt.date(2026, 1, 1), dt.date(2027, 1, 1))])},
     ).write()
@@ -51,11 +34,11 @@ def test_a_bad_level_and_a_certificate_expiring_before_issue_are_refused(db):
     fork = Certification.objects.create(code="FORK", name="Forklift")
     ana, ben = Worker(code="W1", name="Ana"), Worker(code="W2", name="Ben")
     load = loaders.workers(
-        _batch([ana, ben]),
+        loads.batch([ana, ben]),
         {id(ana): (ana, [(weld, 6)])},
         {id(ben): (ben, [(fork, dt.date(2026, 1, 1), dt.date(2025, 1, 1))])},
     )
-    assert _refused(load) == [
+    assert loads.refused(load) == [
         (2, "skills", "weld: the level must be a whole number 1 to 5"),
         (3, "certifications", "FORK: expires before it is issued"),
     ]

@@ -2,38 +2,19 @@
 
 import datetime as dt
 
-import pytest
-
-from andon.core.errors import ValidationFailed
-from andon.core.loads import Batch
 from andon.plant import loaders
 from andon.plant.models import Calendar, Location, Shift, WorkCenter
-
-
-def _batch(creates=(), updates=(), fields=()):
-    records = [*creates, *updates]
-    return Batch(
-        creates=list(creates),
-        updates=list(updates),
-        fields=list(fields),
-        rows={id(r): 2 + i for i, r in enumerate(records)},
-    )
-
-
-def _refused(load):
-    with pytest.raises(ValidationFailed) as caught:
-        load.write()
-    return [(p.row, p.column, p.message) for p in caught.value.problems]
+from tests import loads
 
 
 def test_a_duplicate_shift_code_and_a_bad_shift_are_refused(day_shift):
-    batch = _batch(
+    batch = loads.batch(
         [
             Shift(code="DAY", name="Day again", start_time=dt.time(6), end_time=dt.time(14)),
             Shift(code="NIGHT", name="Night", start_time=dt.time(22), end_time=dt.time(22)),
         ]
     )
-    assert _refused(loaders.shifts(batch)) == [
+    assert loads.refused(loaders.shifts(batch)) == [
         (2, "code", "DAY exists already"),
         (3, "end_time", "A shift must not start and end at the same time."),
     ]
@@ -45,7 +26,7 @@ def test_a_calendar_gets_exactly_the_shifts_listed(calendar, day_shift):
         code="LATE", name="Late", start_time=dt.time(14), end_time=dt.time(22)
     )
     new = Calendar(code="2SHIFT", name="Two shifts")
-    batch = _batch([new], [calendar], ["name"])
+    batch = loads.batch([new], [calendar], ["name"])
     loaders.calendars(
         batch, {id(calendar): (calendar, [late]), id(new): (new, [day_shift, late])}
     ).write()
@@ -57,8 +38,8 @@ def test_a_calendar_gets_exactly_the_shifts_listed(calendar, day_shift):
 
 
 def test_a_work_center_with_a_bad_code_is_refused(calendar):
-    batch = _batch([WorkCenter(code="no spaces", name="Mill", calendar=calendar)])
-    problems = _refused(loaders.work_centers(batch))
+    batch = loads.batch([WorkCenter(code="no spaces", name="Mill", calendar=calendar)])
+    problems = loads.refused(loaders.work_centers(batch))
     assert [(row, column) for row, column, _ in problems] == [(2, "code")]
     assert not WorkCenter.objects.exists()
 
@@ -66,7 +47,7 @@ def test_a_work_center_with_a_bad_code_is_refused(calendar):
 def test_the_row_that_closes_a_loop_of_locations_is_refused(warehouse):
     a, b = Location(code="A", name="A"), Location(code="B", name="B")
     a.parent, b.parent = b, a
-    assert _refused(loaders.locations(_batch([a, b]))) == [
+    assert loads.refused(loaders.locations(loads.batch([a, b]))) == [
         (3, "parent", "a location cannot be inside itself")
     ]
     assert list(Location.objects.values_list("code", flat=True)) == ["WH"]
@@ -75,5 +56,5 @@ def test_the_row_that_closes_a_loop_of_locations_is_refused(warehouse):
 def test_new_locations_inside_new_ones_are_written_parents_first(warehouse):
     bin_, aisle = Location(code="A1", name="Bin"), Location(code="A", name="Aisle")
     bin_.parent, aisle.parent = aisle, warehouse
-    loaders.locations(_batch([bin_, aisle])).write()
+    loaders.locations(loads.batch([bin_, aisle])).write()
     assert Location.objects.get(code="A1").path() == [warehouse, aisle, bin_]
