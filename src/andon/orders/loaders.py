@@ -101,6 +101,7 @@ def _orders(
     _kept_deliveries(kind, removed, stored, problems)
     model_rules(orders, problems)
     _model_rules_once(lines, problems)
+    _in_row_order(problems)
     order_manager: Any = kind.order_model._default_manager
     line_manager: Any = kind.line_model._default_manager
     gone = [line.pk for line in removed]
@@ -336,13 +337,18 @@ def _kept_deliveries(
     stored: dict[int, tuple[str, int | None]],
     problems: list[Problem],
 ) -> None:
-    """A line something was delivered on stays: the shipment or receipt points at it."""
-    for line in removed:
-        if getattr(line, kind.delivered) > 0:
-            number, row = stored.get(line.order_id, ("", None))
+    """A line something was delivered on stays: the shipment or receipt points at it.
+
+    What was delivered is read as stored: a delivery may have been booked since the caller
+    read the line.
+    """
+    delivered = kind.line_model._default_manager.filter(**{f"{kind.delivered}__gt": 0})
+    for chunk in chunks(sorted(line.pk for line in removed)):
+        for order_id, number in delivered.filter(pk__in=chunk).values_list("order_id", "line"):
+            order, row = stored.get(order_id, ("", None))
             problems.append(
                 Problem(
-                    f"line {line.line} of {number} has been {kind.verb} and cannot be removed",
+                    f"line {number} of {order} has been {kind.verb} and cannot be removed",
                     row=row,
                     column="line",
                 )
@@ -358,6 +364,11 @@ def _model_rules_once(batch: Batch[Any], problems: list[Problem]) -> None:
     found: list[Problem] = []
     model_rules(batch, found)
     problems.extend(p for p in found if (p.row, p.column) not in named)
+
+
+def _in_row_order(problems: list[Problem]) -> None:
+    """The problems read like the input does, row by row (a sort that keeps each row's order)."""
+    problems.sort(key=lambda p: -1 if p.row is None else p.row)
 
 
 def _one_per_date(batch: Batch[Forecast], problems: list[Problem]) -> None:
@@ -407,6 +418,7 @@ def forecasts(batch: Batch[Forecast]) -> Load:
     _one_per_date(batch, problems)
     _quantities(batch, problems, due="date")
     _model_rules_once(batch, problems)
+    _in_row_order(problems)
 
     def write() -> None:
         Forecast.objects.bulk_create(batch.creates, batch_size=BATCH)
