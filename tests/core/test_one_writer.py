@@ -25,13 +25,7 @@ WRITES = frozenset(
     }
 )
 # Each entry says why it is still here; remove it when the owner's service takes the write over.
-KNOWN = {
-    # The import loads open transactions (stock, orders, forecasts) in bulk in one transaction;
-    # their owners are to get bulk-capable loaders as the master-data owners have
-    # (`andon/<app>/loaders.py`). (`transfer/loading.py`'s `write_upsert` still writes forecasts
-    # through `_default_manager` for it, which this check cannot see.)
-    "transfer/transactions.py",
-}
+KNOWN: set[str] = set()
 
 
 def _foreign_models(tree: ast.Module, app: str) -> set[str]:

@@ -33,7 +33,8 @@ def test_workbook_with_numbers_and_dates_typed_by_excel(tmp_path, planner):
     items["E2"].value = 2  # lead_time_days typed as an int
     orders = book.create_sheet("sales_orders")
     orders.append(["order_number", "customer", "sku", "quantity", "due_date"])
-    orders.append(["SO-9", "ACME", "PUMP", 2.5, dt.datetime(2026, 3, 15)])
+    # BAR is counted in kg: a fraction fits its unit (a pump's would not).
+    orders.append(["SO-9", "ACME", "BAR", 2.5, dt.datetime(2026, 3, 15)])
     path = tmp_path / "typed.xlsx"
     book.save(path)
     services.import_path(planner, path)

@@ -8,7 +8,7 @@ from andon.catalog.models import BomLine, Item, UnitOfMeasure
 from andon.core.errors import ValidationFailed
 from andon.core.models import AuditEntry
 from andon.inventory.models import StockMove
-from andon.orders.models import SalesOrder
+from andon.orders.models import SalesOrder, SalesOrderLine
 from andon.transfer import services
 from tests.transfer.conftest import SAMPLE, csv_text, write_files, write_sample
 
@@ -176,3 +176,30 @@ def test_cli_import_and_export(tmp_path, capsys):
     call_command("export", str(tmp_path / "out.xlsx"), "--no-progress")
     assert (tmp_path / "out.xlsx").stat().st_size > 0
     assert Item.objects.count() == 5
+
+
+def test_order_lines_and_forecasts_keep_the_orders_rules(tmp_path):
+    orders = [*SAMPLE["sales_orders"]]
+    orders[1] = ["SO-1", "ACME", "PUMP", "2.5", "2026-03-15", "2026-02-01"]
+    orders[3] = ["SO-2", "BETA", "PUMP", "0", "2026-04-01", "2026-02-03"]
+    forecasts = [*SAMPLE["forecasts"], ["PUMP", "2026-06-01", "0"]]
+    assert rejected(write_sample(tmp_path, {"sales_orders": orders, "forecasts": forecasts})) == [
+        ("sales_orders.csv", 2, "quantity", "PUMP is counted in whole pcs; 2.5 is not whole."),
+        ("sales_orders.csv", 4, "quantity", "Quantity must be greater than zero."),
+        ("forecasts.csv", 4, "quantity", "Quantity must be greater than zero."),
+    ]
+
+
+def test_a_shipped_line_stays_on_its_order(imported, tmp_path, planner):
+    line = SalesOrder.objects.get(number="SO-1").lines.get(line=1)
+    SalesOrderLine.objects.filter(pk=line.pk).update(shipped_quantity=3)
+    orders = [
+        ["order_number", "customer", "line", "sku", "quantity", "due_date"],
+        ["SO-1", "ACME", "2", "SHAFT", "4", "2026-03-20"],
+    ]
+    with pytest.raises(ValidationFailed) as caught:
+        services.import_path(planner, write_files(tmp_path / "o", {"sales_orders": orders}))
+    assert [(p.file, p.row, p.column, p.message) for p in caught.value.problems] == [
+        ("sales_orders.csv", 2, "line", "line 1 of SO-1 has been shipped and cannot be removed")
+    ]
+    assert SalesOrder.objects.get(number="SO-1").lines.count() == 2

@@ -27,8 +27,6 @@ from andon.plant.models import Calendar, Location, Shift, WorkCenter
 from andon.transfer.formats import LIST, REF, CellError, FileSpec, parse_cell
 from andon.transfer.sources import RawTable
 
-BATCH = 500
-
 # registry name -> (model, key attribute, how a problem names it)
 REGISTRIES: dict[str, tuple[type[models.Model], str, str]] = {
     "units": (UnitOfMeasure, "code", "unit"),
@@ -181,9 +179,10 @@ def field_default(model: type[models.Model], attr: str) -> Any:
 def clean(spec: FileSpec, row: Row, instance: models.Model, ctx: Context) -> None:
     """The model's own validation (field validators and `clean`), located on the file's columns.
 
-    For the open transactions, whose owners have no loader yet; master data is checked by its
-    owner's loader. Foreign keys are resolved by the registries, and uniqueness is checked
-    across the file with dicts, so neither runs its per-row query here.
+    For the lots the stock file names, which the import registers with the ledger itself;
+    every other record is checked by its owner's loader. Foreign keys are resolved by the
+    registries, and uniqueness is checked across the file with dicts, so neither runs its
+    per-row query here.
     """
     exclude = [f.name for f in instance._meta.get_fields() if f.is_relation]
     try:
@@ -307,20 +306,3 @@ def upsert(
         else:
             counts.unchanged += 1
     return plan
-
-
-def write_upsert(model: type[models.Model], plan: Upsert) -> None:
-    """Insert the new records and update the changed ones, in batches.
-
-    Only the open transactions (forecasts) still write this way, until their owner has a loader;
-    master data is written by its owner's loader.
-    """
-    if plan.creates:
-        model._default_manager.bulk_create(plan.creates, batch_size=BATCH)
-    if plan.updates and plan.fields:
-        model._default_manager.bulk_update(plan.updates, plan.fields, batch_size=BATCH)
-
-
-def chunks(values: list[Any], size: int = BATCH) -> Iterable[list[Any]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]

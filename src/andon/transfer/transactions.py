@@ -3,10 +3,12 @@
 Stock is a ledger, so an import never overwrites a balance: it reads each balance under the
 ledger's lock and posts the difference as an adjustment move with reason "import" through the
 ledger, keeping balance = sum of moves even while the shop floor posts to the same stock.
-Orders are upserted by number; an order's rows state all its lines.
+Orders are upserted by number; an order's rows state all its lines. The orders' loader
+(`andon.orders.loaders`) checks orders, lines and forecasts by the orders' rules and writes them.
 """
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -14,9 +16,11 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
+from andon.core.loads import Batch, Load, related
 from andon.inventory import ledger
 from andon.inventory.ledger import MoveRequest
 from andon.inventory.models import Lot, StockMove
+from andon.orders import loaders as orders
 from andon.orders.models import (
     Forecast,
     PurchaseOrder,
@@ -25,17 +29,7 @@ from andon.orders.models import (
     SalesOrderLine,
 )
 from andon.transfer.formats import FileSpec
-from andon.transfer.loading import (
-    BATCH,
-    Context,
-    Counts,
-    Row,
-    chunks,
-    clean,
-    field_default,
-    upsert,
-    write_upsert,
-)
+from andon.transfer.loading import Context, Counts, Row, clean, field_default, upsert
 
 IMPORT_REASON = "import"
 
@@ -123,7 +117,7 @@ class OrderKind:
     partner: str  # column and field naming the partner
     done: str  # field of delivered quantity on a line
     header: tuple[str, ...]  # order-level columns, equal on every row of an order
-    open_statuses: tuple[str, ...]
+    loader: Callable[..., Load]  # the orders' loader that checks and writes them
 
 
 SALES = OrderKind(
@@ -132,7 +126,7 @@ SALES = OrderKind(
     "customer",
     "shipped_quantity",
     ("customer", "order_date", "customer_reference"),
-    (SalesOrder.Status.OPEN,),
+    orders.sales_orders,
 )
 PURCHASE = OrderKind(
     PurchaseOrder,
@@ -140,17 +134,22 @@ PURCHASE = OrderKind(
     "supplier",
     "received_quantity",
     ("supplier", "order_date", "status"),
-    (PurchaseOrder.Status.DRAFT, PurchaseOrder.Status.SENT, PurchaseOrder.Status.CONFIRMED),
+    orders.purchase_orders,
 )
 LINE_FIELDS = ("sku", "quantity", "due_date", "unit_price")
+# The orders' loader names fields; the file names columns.
+ORDER_COLUMNS = {"number": "order_number", "item": "sku"}
 
 
 def load_orders(spec: FileSpec, rows: list[Row], ctx: Context, kind: OrderKind) -> None:
-    """Group rows by order number; upsert the orders, then replace each order's lines."""
+    """Group rows by order number into orders and their lines, for the orders' loader.
+
+    An order's rows state all its lines: its stored lines the file does not list are removed.
+    """
     counts = ctx.counts.setdefault(spec.name, Counts())
     manager: Any = kind.order_model._default_manager
     line_manager: Any = kind.line_model._default_manager
-    orders: dict[str, Any] = {o.number: o for o in manager.all()}
+    stored: dict[str, Any] = {o.number: o for o in manager.all()}
     old_lines: dict[tuple[str, int], Any] = {
         (li.order.number, li.line): li for li in line_manager.select_related("order")
     }
@@ -159,31 +158,21 @@ def load_orders(spec: FileSpec, rows: list[Row], ctx: Context, kind: OrderKind) 
         if row.raw.get("order_number"):
             groups[row.raw["order_number"]].append(row)
     present = [c for c in kind.header if rows and c in rows[0].raw]
-    new_orders: list[Any] = []
-    changed_orders: list[Any] = []
-    new_lines: list[Any] = []
-    changed_lines: list[Any] = []
+    orders_batch: Batch[Any] = Batch(
+        fields=[kind.partner, *(c for c in present if c != kind.partner)]
+    )
+    lines: Batch[Any] = Batch(fields=["item", "quantity", "due_date", "unit_price", kind.done])
+    stated: list[Any] = []
     keep: set[tuple[str, int]] = set()
     for number, group in groups.items():
         first = group[0]
-        for row in group[1:]:
-            for column in present:
-                if row.raw[column] != first.raw[column]:
-                    ctx.problem(
-                        spec,
-                        row.number,
-                        column,
-                        f"differs from row {first.number} of the same order {number}",
-                    )
-        order = orders.get(number)
+        _same_header(spec, group, ctx, present, number)
+        order = stored.get(number)
         is_new = order is None
         if order is None:
             order = kind.order_model(number=number, order_date=ctx.today)
-            new_orders.append(order)
-        elif order.status not in kind.open_statuses:
-            ctx.problem(
-                spec, first.number, "order_number", f"order {number} is {order.status}, not open"
-            )
+            orders_batch.creates.append(order)
+        orders_batch.rows[id(order)] = first.number
         before = [getattr(order, f.attname) for f in kind.order_model._meta.concrete_fields]
         partner = ctx.resolve(spec, first, kind.partner)
         if partner is not None:
@@ -195,29 +184,31 @@ def load_orders(spec: FileSpec, rows: list[Row], ctx: Context, kind: OrderKind) 
                     value = field_default(kind.order_model, column)
                 if value is not None:
                     setattr(order, column, value)
-        clean(spec, first, order, ctx)
         after = [getattr(order, f.attname) for f in kind.order_model._meta.concrete_fields]
-        if not is_new and before != after:
-            changed_orders.append(order)
-        _order_lines(spec, group, ctx, kind, order, old_lines, new_lines, changed_lines, keep)
-    removed = [li.pk for key, li in old_lines.items() if key[0] in groups and key not in keep]
-    counts.created, counts.updated = len(new_lines), len(changed_lines)
+        if not is_new:
+            (orders_batch.updates if before != after else stated).append(order)
+        _order_lines(spec, group, ctx, kind, order, old_lines, lines, keep)
+    removed = [li for key, li in old_lines.items() if key[0] in groups and key not in keep]
+    counts.created, counts.updated = len(lines.creates), len(lines.updates)
     counts.deleted = len(removed)
-    counts.unchanged = len(keep) - len(changed_lines)
-    order_fields = [kind.partner, *(c for c in present if c != kind.partner)]
-    line_fields = ["item", "quantity", "due_date", "unit_price", kind.done]
+    counts.unchanged = len(keep) - len(lines.updates)
+    ctx.adopt(spec, kind.loader(orders_batch, lines, removed, stated), ORDER_COLUMNS)
 
-    def write() -> None:
-        manager.bulk_create(new_orders, batch_size=BATCH)
-        if changed_orders:
-            manager.bulk_update(changed_orders, order_fields, batch_size=BATCH)
-        for chunk in chunks(removed):
-            line_manager.filter(pk__in=chunk).delete()
-        line_manager.bulk_create(new_lines, batch_size=BATCH)
-        if changed_lines:
-            line_manager.bulk_update(changed_lines, line_fields, batch_size=BATCH)
 
-    ctx.plan(spec.name, write)
+def _same_header(
+    spec: FileSpec, group: list[Row], ctx: Context, present: list[str], number: str
+) -> None:
+    """The order's columns are said once per row; they must say the same on every row."""
+    first = group[0]
+    for row in group[1:]:
+        for column in present:
+            if row.raw[column] != first.raw[column]:
+                ctx.problem(
+                    spec,
+                    row.number,
+                    column,
+                    f"differs from row {first.number} of the same order {number}",
+                )
 
 
 def _order_lines(
@@ -227,8 +218,7 @@ def _order_lines(
     kind: OrderKind,
     order: Any,
     old_lines: dict[tuple[str, int], Any],
-    new_lines: list[Any],
-    changed_lines: list[Any],
+    lines: Batch[Any],
     keep: set[tuple[str, int]],
 ) -> None:
     numbers: dict[int, int] = {}
@@ -245,11 +235,12 @@ def _order_lines(
         item = ctx.resolve(spec, row, "sku")
         if line is None:
             line = kind.line_model(order=order, line=number)
-            new_lines.append(line)
+            lines.creates.append(line)
             before = None
         else:
             keep.add(key)
             before = _line_state(line, kind)
+        lines.rows[id(line)] = row.number
         if item is not None:
             line.item = item
         for column in ("quantity", "due_date", "unit_price"):
@@ -258,12 +249,11 @@ def _order_lines(
         if kind.done in row.values:
             done = row.values[kind.done]
             setattr(line, kind.done, done if done is not None else Decimal("0"))
-        if line.quantity is not None and getattr(line, kind.done) > line.quantity:
-            ctx.problem(spec, row.number, kind.done, "more than the ordered quantity")
-        if line.quantity is not None and line.due_date is not None:
-            clean(spec, row, line, ctx)
+        if item is None or line.quantity is None or line.due_date is None:
+            # A cell that did not parse or resolve is reported already.
+            lines.refused.add(id(line))
         if before is not None and _line_state(line, kind) != before:
-            changed_lines.append(line)
+            lines.updates.append(line)
 
 
 def _line_state(line: Any, kind: OrderKind) -> tuple[Any, ...]:
@@ -272,5 +262,9 @@ def _line_state(line: Any, kind: OrderKind) -> tuple[Any, ...]:
 
 def load_forecasts(spec: FileSpec, rows: list[Row], ctx: Context) -> None:
     existing = {(f.item.sku, f.date): f for f in Forecast.objects.select_related("item")}
-    plan = upsert(spec, rows, ctx, Forecast, existing)
-    ctx.plan(spec.name, lambda: write_upsert(Forecast, plan))
+    plan = upsert(spec, rows, ctx, Forecast, existing, owner_checks=True)
+    for row, forecast in plan.rows:
+        if related(forecast, "item") is None or row.values.get("quantity") is None:
+            # An unknown SKU or a quantity that did not parse is reported already.
+            plan.batch.refused.add(id(forecast))
+    ctx.adopt(spec, orders.forecasts(plan.batch))
