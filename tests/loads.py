@@ -7,14 +7,15 @@ from andon.core.errors import ValidationFailed
 from andon.core.loads import Batch
 
 
-def batch(creates=(), updates=(), fields=(), first_row=2):
-    """Records as rows of a file: the first on `first_row` (row 1 holds the headers)."""
+def batch(creates=(), updates=(), fields=(), first_row=2, rows=None):
+    """Records as rows of a file: the first on `first_row` (row 1 holds the headers), unless
+    `rows` says which row each record came from (an order and its lines share rows)."""
     records = [*creates, *updates]
     return Batch(
         creates=list(creates),
         updates=list(updates),
         fields=list(fields),
-        rows={id(r): first_row + i for i, r in enumerate(records)},
+        rows=rows if rows is not None else {id(r): first_row + i for i, r in enumerate(records)},
     )
 
 

@@ -4,10 +4,6 @@ nothing."""
 import datetime as dt
 from decimal import Decimal
 
-import pytest
-
-from andon.core.errors import ValidationFailed
-from andon.core.loads import Batch
 from andon.orders import loaders, services
 from andon.orders.models import (
     Forecast,
@@ -16,18 +12,9 @@ from andon.orders.models import (
     SalesOrder,
     SalesOrderLine,
 )
+from tests import loads
 
 DUE = dt.date(2030, 4, 1)
-
-
-def _batch(creates=(), updates=(), fields=(), rows=None):
-    records = [*creates, *updates]
-    return Batch(
-        creates=list(creates),
-        updates=list(updates),
-        fields=list(fields),
-        rows=rows if rows is not None else {id(r): 2 + i for i, r in enumerate(records)},
-    )
 
 
 def _new_order(number, customer, *quantities, first_row=2):
@@ -44,16 +31,9 @@ def _new_order(number, customer, *quantities, first_row=2):
     )
 
 
-def _refused(load):
-    with pytest.raises(ValidationFailed) as caught:
-        load.write()
-    assert caught.value.code == "load_rejected"
-    return [(p.row, p.column, p.message) for p in caught.value.problems]
-
-
 def test_new_orders_and_their_lines_are_written_in_bulk(customer, widget):
     order, lines, rows = _new_order("SO-7", customer, (widget, "3"), (widget, "4"))
-    load = loaders.sales_orders(_batch([order], rows=rows), _batch(lines, rows=rows))
+    load = loaders.sales_orders(loads.batch([order], rows=rows), loads.batch(lines, rows=rows))
     assert load.problems == []
     load.write()
     stored = SalesOrder.objects.get(number="SO-7")
@@ -65,17 +45,17 @@ def test_new_orders_and_their_lines_are_written_in_bulk(customer, widget):
 
 def test_a_line_with_zero_quantity_is_refused_naming_its_row(customer, widget):
     order, lines, rows = _new_order("SO-7", customer, (widget, "3"), (widget, "0"))
-    load = loaders.sales_orders(_batch([order], rows=rows), _batch(lines, rows=rows))
+    load = loaders.sales_orders(loads.batch([order], rows=rows), loads.batch(lines, rows=rows))
     # One problem for the cell: the model's own minimum is not reported a second time.
-    assert _refused(load) == [(3, "quantity", "Quantity must be greater than zero.")]
+    assert loads.refused(load) == [(3, "quantity", "Quantity must be greater than zero.")]
     assert not SalesOrder.objects.filter(number="SO-7").exists()
     assert not SalesOrderLine.objects.filter(order__number="SO-7").exists()
 
 
 def test_a_fraction_of_a_whole_unit_is_refused(customer, widget):
     order, lines, rows = _new_order("SO-7", customer, (widget, "2.5"))
-    load = loaders.sales_orders(_batch([order], rows=rows), _batch(lines, rows=rows))
-    assert _refused(load) == [
+    load = loaders.sales_orders(loads.batch([order], rows=rows), loads.batch(lines, rows=rows))
+    assert loads.refused(load) == [
         (2, "quantity", "WIDGET is counted in whole pcs; 2.5 is not whole."),
     ]
 
@@ -86,10 +66,10 @@ def test_a_duplicate_order_number_in_the_batch_is_refused(customer, widget, sale
     taken, taken_lines, most = _new_order("SO-1", customer, (widget, "2"), first_row=4)
     rows |= more | most
     load = loaders.sales_orders(
-        _batch([first, again, taken], rows=rows),
-        _batch([*first_lines, *again_lines, *taken_lines], rows=rows),
+        loads.batch([first, again, taken], rows=rows),
+        loads.batch([*first_lines, *again_lines, *taken_lines], rows=rows),
     )
-    assert _refused(load) == [
+    assert loads.refused(load) == [
         (3, "number", "duplicate SO-8 (also on row 2)"),
         (4, "number", "SO-1 exists already"),
     ]
@@ -102,9 +82,9 @@ def test_a_line_below_what_was_received_is_refused(purchase_order, warehouse, pl
     services.receive_purchase_line(planner, line, quantity=Decimal("60"), location=warehouse)
     line.refresh_from_db()
     line.quantity = Decimal("40")
-    batch = _batch(updates=[line], fields=["quantity"], rows={id(line): 5})
-    load = loaders.purchase_orders(_batch(), batch, stated=[purchase_order])
-    assert _refused(load) == [
+    batch = loads.batch(updates=[line], fields=["quantity"], rows={id(line): 5})
+    load = loaders.purchase_orders(loads.batch(), batch, stated=[purchase_order])
+    assert loads.refused(load) == [
         (5, "quantity", "line 1 already has 60 received; the quantity cannot be lower")
     ]
     assert PurchaseOrderLine.objects.get(pk=line.pk).quantity == Decimal("100")
@@ -115,8 +95,8 @@ def test_a_line_below_what_was_shipped_is_refused(sales_order):
     SalesOrderLine.objects.filter(pk=line.pk).update(shipped_quantity=Decimal("4"))
     line.refresh_from_db()
     line.quantity = Decimal("3")
-    batch = _batch(updates=[line], fields=["quantity"], rows={id(line): 3})
-    assert _refused(loaders.sales_orders(_batch(), batch, stated=[sales_order])) == [
+    batch = loads.batch(updates=[line], fields=["quantity"], rows={id(line): 3})
+    assert loads.refused(loaders.sales_orders(loads.batch(), batch, stated=[sales_order])) == [
         (3, "quantity", "line 2 already has 4 shipped; the quantity cannot be lower")
     ]
     assert SalesOrderLine.objects.get(pk=line.pk).quantity == Decimal("5")
@@ -131,12 +111,12 @@ def test_a_delivered_line_is_neither_removed_nor_given_another_item(
     first.refresh_from_db()
     first.item = make_item("OTHER")
     load = loaders.purchase_orders(
-        _batch(rows={id(purchase_order): 2}),
-        _batch(updates=[first], fields=["item"], rows={id(first): 2}),
+        loads.batch(rows={id(purchase_order): 2}),
+        loads.batch(updates=[first], fields=["item"], rows={id(first): 2}),
         removed=[second],
         stated=[purchase_order],
     )
-    assert _refused(load) == [
+    assert loads.refused(load) == [
         (2, "item", "line 1 has been received: its item cannot change"),
         (2, "line", "line 2 of PO-1 has been received and cannot be removed"),
     ]
@@ -148,11 +128,11 @@ def test_a_cancelled_order_is_not_changed(sales_order, planner):
     line = sales_order.lines.get(line=1)
     line.quantity = Decimal("12")
     load = loaders.sales_orders(
-        _batch(rows={id(sales_order): 2}),
-        _batch(updates=[line], fields=["quantity"], rows={id(line): 2}),
+        loads.batch(rows={id(sales_order): 2}),
+        loads.batch(updates=[line], fields=["quantity"], rows={id(line): 2}),
         stated=[sales_order],
     )
-    assert _refused(load) == [(2, "number", "order SO-1 is cancelled, not open")]
+    assert loads.refused(load) == [(2, "number", "order SO-1 is cancelled, not open")]
     assert SalesOrderLine.objects.get(pk=line.pk).quantity == Decimal("10")
 
 
@@ -162,7 +142,7 @@ def test_lines_an_order_drops_are_removed_and_new_ones_take_their_numbers(purcha
         order=purchase_order, line=2, item=plate, quantity=Decimal("7"), due_date=DUE
     )
     load = loaders.purchase_orders(
-        _batch(), _batch([replacement]), removed=[second], stated=[purchase_order]
+        loads.batch(), loads.batch([replacement]), removed=[second], stated=[purchase_order]
     )
     assert (load.problems, load.removed) == ([], 1)
     load.write()
@@ -177,15 +157,15 @@ def test_a_new_purchase_order_is_loaded_open(supplier, plate):
         number="PO-9", supplier=supplier, order_date=DUE, status=PurchaseOrder.Status.RECEIVED
     )
     line = PurchaseOrderLine(order=order, line=1, item=plate, quantity=Decimal("1"), due_date=DUE)
-    load = loaders.purchase_orders(_batch([order]), _batch([line]))
-    assert _refused(load) == [
+    load = loaders.purchase_orders(loads.batch([order]), loads.batch([line]))
+    assert loads.refused(load) == [
         (2, "status", "a purchase order is loaded draft, sent, confirmed, not received")
     ]
 
 
 def test_forecasts_are_checked_by_the_forecast_rules(widget):
     Forecast.objects.create(item=widget, date=DUE, quantity=Decimal("5"))
-    batch = _batch(
+    batch = loads.batch(
         [
             Forecast(item=widget, date=DUE + dt.timedelta(days=7), quantity=Decimal("0")),
             Forecast(item=widget, date=DUE, quantity=Decimal("3")),
@@ -193,7 +173,7 @@ def test_forecasts_are_checked_by_the_forecast_rules(widget):
             Forecast(item=widget, date=DUE + dt.timedelta(days=14), quantity=Decimal("9")),
         ]
     )
-    assert _refused(loaders.forecasts(batch)) == [
+    assert loads.refused(loaders.forecasts(batch)) == [
         (2, "quantity", "Quantity must be greater than zero."),
         (3, "date", "WIDGET already has a forecast for 2030-04-01"),
         (5, "date", "duplicate WIDGET / 2030-04-15 (also on row 4)"),
@@ -205,7 +185,7 @@ def test_forecasts_are_written_in_bulk(widget):
     stored = Forecast.objects.create(item=widget, date=DUE, quantity=Decimal("5"))
     stored.quantity = Decimal("6")
     new = Forecast(item=widget, date=DUE + dt.timedelta(days=7), quantity=Decimal("4"))
-    loaders.forecasts(_batch([new], [stored], fields=["quantity"])).write()
+    loaders.forecasts(loads.batch([new], [stored], fields=["quantity"])).write()
     assert list(Forecast.objects.values_list("date", "quantity")) == [
         (DUE, Decimal("6")),
         (DUE + dt.timedelta(days=7), Decimal("4")),

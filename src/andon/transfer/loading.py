@@ -234,14 +234,12 @@ def upsert(
     model: type[models.Model],
     existing: dict[Any, Any],
     register: str = "",
-    owner_checks: bool = False,
 ) -> Upsert:
     """Match each row to an existing record by the file's key, else a new one; set its columns.
 
     A new record is registered before any reference is resolved, so rows may refer to rows of
     the same file (a location inside another). A duplicate key is a problem on its second row.
-    With `owner_checks` the records are left to the owner's loader, which checks the whole
-    batch; otherwise each row runs the model's own validation here.
+    The records are checked by their owner's loader, which sees the whole batch.
     """
     plan = Upsert()
     key_rows: dict[Any, int] = {}
@@ -293,8 +291,6 @@ def upsert(
                         continue
                     value = field_default(model, column.attr)
             setattr(instance, column.attr, value)
-        if not owner_checks:
-            clean(spec, row, instance, ctx)
         plan.rows.append((row, instance))
         plan.batch.rows[id(instance)] = row.number
         if is_new:

@@ -34,7 +34,7 @@ SIMPLE: dict[str, tuple[Callable[[Batch[Any]], Load], str]] = {
 def load_simple(spec: FileSpec, rows: list[Row], ctx: Context) -> None:
     owner, registry = SIMPLE[spec.name]
     model = _model(registry)
-    plan = upsert(spec, rows, ctx, model, ctx.registry(registry), registry, owner_checks=True)
+    plan = upsert(spec, rows, ctx, model, ctx.registry(registry), registry)
     ctx.adopt(spec, owner(plan.batch))
 
 
@@ -48,7 +48,7 @@ def _split(text: str) -> list[str]:
 
 def load_calendars(spec: FileSpec, rows: list[Row], ctx: Context) -> None:
     registry = ctx.registry("calendars")
-    plan = upsert(spec, rows, ctx, _model("calendars"), registry, "calendars", owner_checks=True)
+    plan = upsert(spec, rows, ctx, _model("calendars"), registry, "calendars")
     shifts: dict[int, tuple[Any, list[Any]]] = {}
     if rows and "shifts" in rows[0].raw:
         known = ctx.registry("shifts")
@@ -114,7 +114,7 @@ def _certificates(spec: FileSpec, row: Row, ctx: Context) -> list[tuple[Any, Any
 
 def load_workers(spec: FileSpec, rows: list[Row], ctx: Context) -> None:
     registry = ctx.registry("workers")
-    plan = upsert(spec, rows, ctx, _model("workers"), registry, "workers", owner_checks=True)
+    plan = upsert(spec, rows, ctx, _model("workers"), registry, "workers")
     present = rows[0].raw if rows else {}
     skills = (
         {id(w): (w, _skill_levels(spec, r, ctx)) for r, w in plan.rows}
@@ -134,11 +134,11 @@ def load_supplier_items(spec: FileSpec, rows: list[Row], ctx: Context) -> None:
         (s.supplier.code, s.item.sku): s
         for s in SupplierItem.objects.select_related("supplier", "item")
     }
-    plan = upsert(spec, rows, ctx, SupplierItem, existing, owner_checks=True)
+    plan = upsert(spec, rows, ctx, SupplierItem, existing)
     ctx.adopt(spec, partners.supplier_items(plan.batch))
 
 
 def load_locations(spec: FileSpec, rows: list[Row], ctx: Context) -> None:
     registry = ctx.registry("locations")
-    plan = upsert(spec, rows, ctx, _model("locations"), registry, "locations", owner_checks=True)
+    plan = upsert(spec, rows, ctx, _model("locations"), registry, "locations")
     ctx.adopt(spec, plant.locations(plan.batch))

@@ -54,7 +54,7 @@ def load_routings(spec: FileSpec, rows: list[Row], ctx: Context) -> None:
         (op.item.sku, op.sequence): op
         for op in Operation.objects.select_related("item").order_by("pk")
     }
-    plan = upsert(spec, rows, ctx, Operation, existing, owner_checks=True)
+    plan = upsert(spec, rows, ctx, Operation, existing)
     skus = {row.raw["sku"] for row in rows if row.raw.get("sku")}
     in_file = {(row.raw["sku"], row.values["sequence"]) for row in rows}
     removed = [op for key, op in existing.items() if key[0] in skus and key not in in_file]

@@ -262,7 +262,7 @@ def _line_state(line: Any, kind: OrderKind) -> tuple[Any, ...]:
 
 def load_forecasts(spec: FileSpec, rows: list[Row], ctx: Context) -> None:
     existing = {(f.item.sku, f.date): f for f in Forecast.objects.select_related("item")}
-    plan = upsert(spec, rows, ctx, Forecast, existing, owner_checks=True)
+    plan = upsert(spec, rows, ctx, Forecast, existing)
     for row, forecast in plan.rows:
         if related(forecast, "item") is None or row.values.get("quantity") is None:
             # An unknown SKU or a quantity that did not parse is reported already.
