@@ -25,7 +25,6 @@ from typing import Any, TypeVar
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, path, reverse
@@ -81,7 +80,6 @@ class RecordPages:
     update: Callable[[Any, Any, Any], models.Model] | None = None
     delete: Callable[[Any, Any], None] | None = None
     values: Callable[[Any], Any] = form_values
-    queryset: Callable[[], QuerySet[Any]] | None = None
     edit_title: str | Callable[[Any], str] = "Edit {}"
     detail: bool = True
     cascades: str = ""
@@ -145,8 +143,7 @@ class RecordPages:
 
     def get(self, pk: int) -> Any:
         """The record, read once; a 404 if there is none."""
-        source = self.queryset() if self.queryset else self.model._default_manager.all()
-        return get_object_or_404(source, pk=pk)
+        return get_object_or_404(self.model._default_manager.all(), pk=pk)
 
     def list_view(self, request: HttpRequest) -> HttpResponse:
         guard(self.permission, request, VIEW)

@@ -156,6 +156,7 @@ def render_list(
             header["url"] = url_with(sort=f"-{column.sort}" if ascending else column.sort, page="")
             header["state"] = "asc" if ascending else "desc" if sort == f"-{column.sort}" else ""
         headers.append(header)
+    htmx = bool(getattr(request, "htmx", False))
     context = {
         "page": page,
         "headers": headers,
@@ -163,7 +164,10 @@ def render_list(
         "page_obj": page_obj,
         "query": query,
         "active_filters": active,
-        "filters": [
+        # A live-search refresh replaces only the table: its filters' options are not shown.
+        "filters": []
+        if htmx
+        else [
             {
                 "name": f.name,
                 "label": f.label,
@@ -185,5 +189,5 @@ def render_list(
         ),
         **(extra or {}),
     }
-    template = "core/_list_table.html" if getattr(request, "htmx", False) else "core/list.html"
+    template = "core/_list_table.html" if htmx else "core/list.html"
     return render(request, template, context)
