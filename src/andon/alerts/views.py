@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from andon.accounts.permissions import requires
+from andon.accounts.roles import can
 from andon.alerts import rules, services
 from andon.alerts.forms import RuleForm, SubscriptionForm, WebhookForm
 from andon.alerts.models import (
@@ -28,7 +29,7 @@ from andon.alerts.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
-from andon.alerts.permissions import MANAGE, can_manage, can_respond, manage_capability, need
+from andon.alerts.permissions import MANAGE, can_manage, can_respond, need
 from andon.core.crud import RecordPages
 from andon.core.errors import DomainError
 from andon.core.listing import Column, Filter, ListPage, render_list
@@ -194,7 +195,7 @@ def rule_list(request: HttpRequest) -> HttpResponse:
         links.append(("Webhooks", "alerts:webhook-list"))
     page = replace(
         RULES,
-        create_capability=manage_capability(),
+        create_capability=MANAGE,
         extra_actions=tuple((label, reverse(name)) for label, name in links),
     )
     return render_list(request, page)
@@ -225,13 +226,8 @@ def _kinds() -> list[dict[str, Any]]:
     return out
 
 
-def _manages(user: Any, capability: str) -> bool:
-    """Configuring alerts is asked of `can_manage`, whichever capability it rests on."""
-    return can_manage(user)
-
-
 RULE_PAGES = RecordPages(
-    AlertRule, "alerts:rule", MANAGE, _manages, "rule",
+    AlertRule, "alerts:rule", MANAGE, can, "rule",
     form=lambda data=None, instance=None: RuleForm(data, instance=instance, kind=instance.kind),
     update=services.update_rule, delete=services.delete_rule, values=lambda form: form.values(),
     edit_title=lambda rule: f"Rule {rule.name} ({rules.get(rule.kind).label})", detail=False,
@@ -284,7 +280,7 @@ def webhook_list(request: HttpRequest) -> HttpResponse:
 
 
 WEBHOOK_PAGES = RecordPages(
-    WebhookEndpoint, "alerts:webhook", MANAGE, _manages, "webhook endpoint", form=WebhookForm,
+    WebhookEndpoint, "alerts:webhook", MANAGE, can, "webhook endpoint", form=WebhookForm,
     create=services.create_endpoint, update=services.update_endpoint,
     values=lambda form: form.values(), edit_title="Webhook {0.name}",
     # The secret is shown once, on the page a new endpoint opens on.
