@@ -197,3 +197,22 @@ def test_locked_balances_are_created_at_zero_where_missing(stock, warehouse):
     assert books.on_hand == {keys[0]: Decimal("4"), keys[1]: Decimal("0")}
     assert books.new == frozenset({keys[1]})
     assert StockBalance.objects.get(item=loose).quantity == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_outside_any_transaction_takes_its_own(stock):
+    """Called in autocommit, the ledger still locks the rows it adds to and writes all or none:
+    the second batch finds the first one's balance and must lock it to add."""
+    strict, warehouse = stock["items"][0], stock["locations"][0]
+    post_moves(None, [MoveRequest(strict, warehouse, Decimal(5), "receipt")])
+    post_moves(None, [MoveRequest(strict, warehouse, Decimal(3), "receipt")])
+    with pytest.raises(ValidationFailed):
+        post_moves(
+            None,
+            [
+                MoveRequest(strict, warehouse, Decimal(2), "receipt"),
+                MoveRequest(strict, warehouse, Decimal(-20), "issue"),
+            ],
+        )
+    assert _books() == {(strict.pk, warehouse.pk, None): Decimal(8)}
+    _balances_are_their_moves()

@@ -389,18 +389,13 @@ def post_moves(
         if client_id is not None:
             first[client_id] = position
     if fresh:
-        keys = {r.key for _, r, _ in fresh}
-        now = _lock(keys, {r.key: r.balance_id for _, r, _ in fresh if r.balance_id})
-        codes = _check_lots(fresh, size, now)
-        _never_below_zero(fresh, now, size, codes)  # missing rows counted as zero so far
-        missing = [k for k in keys if k not in now]
-        if missing:
-            # Rows inserted here must go if a concurrent writer's stock refuses the batch.
-            with transaction.atomic():
-                now |= _create(missing)
-                _write(user, fresh, now, size, codes, at, results)
+        # The locks and all-or-nothing need a transaction: the caller's, or one of its own. A
+        # refusal is raised before anything is written, so the caller's stays usable.
+        if transaction.get_connection().in_atomic_block:
+            _post_fresh(user, fresh, size, at, results)
         else:
-            _write(user, fresh, now, size, codes, at, results)
+            with transaction.atomic():
+                _post_fresh(user, fresh, size, at, results)
     for position, request in enumerate(requests):
         if results[position] is None:
             client_id = _clean_id(request.client_id) or ""
@@ -465,3 +460,25 @@ def register_lots(lots: Sequence[Lot]) -> list[Lot]:
     """Create many lots at once (imports, the demo); codes are unique per item."""
     Lot.objects.bulk_create(lots, batch_size=CHUNK)
     return list(lots)
+
+
+def _post_fresh(
+    user: Any,
+    fresh: list[tuple[int, MoveRequest, Decimal]],
+    size: int,
+    at: dt.datetime | None,
+    results: list[StockMove | None],
+) -> None:
+    """Lock, check and write the batch's new moves (the retries are already answered)."""
+    keys = {r.key for _, r, _ in fresh}
+    now = _lock(keys, {r.key: r.balance_id for _, r, _ in fresh if r.balance_id})
+    codes = _check_lots(fresh, size, now)
+    _never_below_zero(fresh, now, size, codes)  # missing rows counted as zero so far
+    missing = [k for k in keys if k not in now]
+    if missing:
+        # Rows inserted here must go if a concurrent writer's stock refuses the batch.
+        with transaction.atomic():
+            now |= _create(missing)
+            _write(user, fresh, now, size, codes, at, results)
+    else:
+        _write(user, fresh, now, size, codes, at, results)

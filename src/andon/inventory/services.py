@@ -450,10 +450,17 @@ def load_opening_balances(
             continue
         totals[(row.item.pk, row.location.pk, row.lot.pk if row.lot else None)] += qty
     if totals:
+        # Under the ledger's locks (a missing row is made at zero and locked), so a second load
+        # of the same stock running at once waits for this one and then finds it taken.
+        books = ledger.lock_balances(totals)
         taken = Q()
-        for item_id, location_id, lot_id in totals:
+        for item_id, location_id, lot_id in (key for key in totals if key not in books.new):
             taken |= Q(item_id=item_id, location_id=location_id, lot_id=lot_id)
-        existing = StockBalance.objects.filter(taken).select_related("item", "location", "lot")
+        existing = (
+            StockBalance.objects.filter(taken).select_related("item", "location", "lot")
+            if taken
+            else StockBalance.objects.none()
+        )
         problems.extend(
             Problem(
                 message=f"{_describe(b.item, b.location, b.lot)} already has stock in the ledger."
