@@ -71,18 +71,22 @@ def _checked_password(password: str, user: Any) -> None:
 
 
 def _active_admins_locked() -> list[int]:
-    """The ids of the active administrators, their rows locked until the transaction ends.
+    """The ids of the active administrators, counted under a lock held until the end of the
+    transaction.
 
-    Locked so that two administrators deactivating each other at the same moment cannot both
-    see the other one still there and leave the plant with none.
+    Two administrators demoting or deactivating each other at the same moment must not both see
+    the other one still there and leave the plant with none. Locking the administrators' own
+    rows does not do it on PostgreSQL: taking a role away changes only the group table, so the
+    second change would still see its stale list. Every such change locks the admin group's row
+    first instead, and counts in a statement of its own after the lock, which sees what the
+    first one committed.
     """
+    Group.objects.select_for_update().filter(name=ADMIN).first()
     User = get_user_model()
-    admin_ids = User.objects.filter(is_active=True).filter(
-        Q(is_superuser=True) | Q(groups__name=ADMIN)
-    )
     return list(
-        User.objects.select_for_update()
-        .filter(pk__in=admin_ids.values("pk"))
+        User.objects.filter(is_active=True)
+        .filter(Q(is_superuser=True) | Q(groups__name=ADMIN))
+        .distinct()
         .values_list("pk", flat=True)
     )
 
