@@ -87,8 +87,10 @@ def note(event: WorkOrderChanged, what: str) -> WorkOrderChange:
     current = ScheduleRun.current()
     if current is not None:
         WorkOrderChange.objects.filter(at__lt=current.created_at).delete()
+    # Stamped when noted, after the change committed: a run created between the change and its
+    # commit read the plant without it, and must still be told (`since` compares with the run).
     return WorkOrderChange.objects.create(
-        at=event.at, work_order=event.number[:40], what=what[:200]
+        at=timezone.now(), work_order=event.number[:40], what=what[:200]
     )
 
 
@@ -136,5 +138,7 @@ def reschedule_for(event: WorkOrderChanged) -> None:
         return
     from andon.scheduling.services import reschedule_after_order_change
 
-    _queued.at = timezone.now()
+    queued_at = timezone.now()
     reschedule_after_order_change()
+    # Noted only once queued: if queueing fails, the next change of the same commit tries again.
+    _queued.at = queued_at
